@@ -1,0 +1,68 @@
+// Package api builds the public HTTP router: operational endpoints (/ping,
+// /livez, /readyz) and the versioned resource API under /api/v1.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goship/app/internal/apierror"
+	"github.com/goship/app/internal/health"
+	"github.com/goship/app/internal/middleware"
+	"github.com/goship/app/internal/users"
+)
+
+// Options are the router's dependencies; all are required.
+type Options struct {
+	Logger         *slog.Logger
+	Readiness      *health.Readiness
+	Metrics        *middleware.Metrics
+	Users          *users.Store
+	TrustedProxies []string // nil trusts no proxy: ClientIP is the peer address
+	MaxBodyBytes   int64
+}
+
+// NewRouter returns the public handler.
+func NewRouter(opts Options) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode) // no debug route dump, no debug warnings
+
+	r := gin.New() // not gin.Default(): its text logger and HTML recovery are replaced below
+	// Gin trusts every proxy by default, which lets any client spoof ClientIP
+	// with X-Forwarded-For.
+	if err := r.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	// Redirects would answer with an HTML body; a wrong path is a JSON 404.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true // 405 with an Allow header rather than 404
+
+	// Order matters: the request id exists before anything logs; the access log
+	// and metrics wrap recovery so they see the 500 it writes.
+	r.Use(
+		middleware.RequestID(),
+		middleware.AccessLog(opts.Logger),
+		opts.Metrics.Handler(),
+		middleware.Recovery(opts.Logger),
+		middleware.BodyLimit(opts.MaxBodyBytes),
+	)
+	r.NoRoute(func(c *gin.Context) {
+		apierror.Abort(c, http.StatusNotFound, apierror.CodeNotFound, "no such route")
+	})
+	r.NoMethod(func(c *gin.Context) {
+		apierror.Abort(c, http.StatusMethodNotAllowed, apierror.CodeMethodNotAllowed,
+			fmt.Sprintf("method %s not allowed; see the Allow header", c.Request.Method))
+	})
+
+	r.GET("/ping", ping)
+	probes := probeHandlers{readiness: opts.Readiness}
+	r.GET("/livez", probes.livez)
+	r.GET("/readyz", probes.readyz)
+
+	v1 := r.Group("/api/v1")
+	userHandlers{store: opts.Users}.register(v1.Group("/users"))
+	return r, nil
+}

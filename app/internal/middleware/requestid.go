@@ -1,0 +1,53 @@
+// Package middleware holds the Gin middleware every public request goes
+// through: request id, access log, metrics, panic recovery and body limit.
+package middleware
+
+import (
+	"crypto/rand"
+
+	"github.com/gin-gonic/gin"
+)
+
+// RequestIDHeader carries the request id in both directions.
+const RequestIDHeader = "X-Request-ID"
+
+const maxRequestIDLength = 128
+
+// RequestID honours a well-formed inbound X-Request-ID (set by an ingress or a
+// calling service, so one id follows a request across hops) and otherwise
+// generates one. The id is echoed in the response header, which is also where
+// RequestIDFrom reads it back: no per-request map allocation (the approach of
+// gin-contrib/requestid).
+func RequestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader(RequestIDHeader)
+		if !ValidRequestID(id) {
+			id = rand.Text() // 26 base32 characters, 128 bits of randomness
+		}
+		c.Writer.Header().Set(RequestIDHeader, id)
+		c.Next()
+	}
+}
+
+// RequestIDFrom returns the id that RequestID assigned to the request.
+func RequestIDFrom(c *gin.Context) string {
+	return c.Writer.Header().Get(RequestIDHeader)
+}
+
+// ValidRequestID accepts 1–128 characters from a conservative set (letters,
+// digits and -_.:+/=, which covers UUIDs, ULIDs, hex and base64), so an
+// inbound id cannot smuggle control characters or bulk into the logs.
+func ValidRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch ch := id[i]; {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
+		case ch == '-', ch == '_', ch == '.', ch == ':', ch == '+', ch == '/', ch == '=':
+		default:
+			return false
+		}
+	}
+	return true
+}

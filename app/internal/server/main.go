@@ -1,0 +1,47 @@
+// Package server runs the service process: configuration, logging, the public
+// and admin HTTP servers, and the graceful shutdown sequence.
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/goship/app/internal/config"
+)
+
+// Exit codes of the process.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1 // a server failed, or shutdown missed its deadline
+	ExitInvalidConf = 2 // configuration rejected; nothing was started
+)
+
+// Main is the whole process behind cmd/server; it returns the exit code.
+// Logs are JSON lines on stdout, including the configuration error.
+func Main(version string, lookup config.Lookup, stdout io.Writer) int {
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		slog.New(slog.NewJSONHandler(stdout, nil)).Error(err.Error(), slog.String("version", version))
+		return ExitInvalidConf
+	}
+	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	// After the first signal, restore the default disposition so a second
+	// Ctrl-C or SIGTERM ends the process at once instead of waiting the drain.
+	context.AfterFunc(ctx, stop)
+
+	if err := Run(ctx, cfg, logger, version); err != nil {
+		if !errors.Is(err, errShutdownDeadline) {
+			logger.Error("server failed", slog.String("error", err.Error()))
+		}
+		return ExitFailure
+	}
+	return ExitOK
+}

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/goship/app/internal/admin"
+	"github.com/goship/app/internal/api"
+	"github.com/goship/app/internal/config"
+	"github.com/goship/app/internal/health"
+	"github.com/goship/app/internal/middleware"
+	"github.com/goship/app/internal/users"
+)
+
+// userStoreCapacity bounds the in-memory store (see package users).
+const userStoreCapacity = 1000
+
+// Admin server timeouts are fixed: pprof's CPU profile and trace default to
+// 30 s and are refused if WriteTimeout is not longer than the requested duration.
+const (
+	adminReadTimeout  = 10 * time.Second
+	adminWriteTimeout = 2 * time.Minute
+)
+
+var errShutdownDeadline = errors.New("shutdown deadline exceeded")
+
+// Run serves until ctx is cancelled, then shuts down gracefully:
+//
+//  1. readiness flips to 503 at once (ctx is cancelled by SIGTERM);
+//  2. both servers keep serving for ShutdownDrainDelay, while load balancers
+//     and kube-proxy notice and stop sending new connections;
+//  3. listeners close and in-flight requests get up to ShutdownTimeout;
+//  4. if they do not finish in time, connections are closed and Run returns
+//     an error wrapping errShutdownDeadline.
+//
+// Kubernetes must allow preStop + drain + timeout in terminationGracePeriodSeconds.
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version string) error {
+	readiness := &health.Readiness{}
+	registry := newRegistry(version)
+	router, err := api.NewRouter(api.Options{
+		Logger:         logger,
+		Readiness:      readiness,
+		Metrics:        middleware.NewMetrics(registry),
+		Users:          users.NewStore(userStoreCapacity, seedUsers...),
+		TrustedProxies: cfg.TrustedProxies,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+	})
+	if err != nil {
+		return err
+	}
+	serverErrors := slog.NewLogLogger(logger.Handler(), slog.LevelWarn) // e.g. TLS or accept errors
+	public := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout, // Slowloris
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          serverErrors,
+	}
+	adminServer := &http.Server{
+		Handler:           admin.NewHandler(registry),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       adminReadTimeout,
+		WriteTimeout:      adminWriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          serverErrors,
+	}
+
+	// Listen before serving so a busy port fails start-up with a clear error.
+	publicListener, err := net.Listen("tcp", net.JoinHostPort(cfg.ListenHost, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("public listener: %w", err)
+	}
+	adminListener, err := net.Listen("tcp", net.JoinHostPort(cfg.ListenHost, strconv.Itoa(cfg.AdminPort)))
+	if err != nil {
+		publicListener.Close()
+		return fmt.Errorf("admin listener: %w", err)
+	}
+
+	logger.Info("listening", slog.String("server", "public"), slog.String("addr", publicListener.Addr().String()))
+	logger.Info("listening", slog.String("server", "admin"), slog.String("addr", adminListener.Addr().String()))
+	serveErrors := make(chan error, 2)
+	serve := func(name string, srv *http.Server, ln net.Listener) {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			serveErrors <- fmt.Errorf("%s server: %w", name, err)
+		}
+	}
+	go serve("public", public, publicListener)
+	go serve("admin", adminServer, adminListener)
+
+	readiness.MarkReady()
+	logger.Info("ready", slog.String("version", version), slog.String("go", runtime.Version()),
+		slog.Int("gomaxprocs", runtime.GOMAXPROCS(0)))
+
+	select {
+	case err := <-serveErrors:
+		readiness.MarkDraining()
+		closeCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		return errors.Join(err, public.Shutdown(closeCtx), adminServer.Shutdown(closeCtx))
+	case <-ctx.Done():
+	}
+
+	readiness.MarkDraining()
+	logger.Info("shutdown: draining; readiness is now 503",
+		slog.String("drain_delay", cfg.ShutdownDrainDelay.String()), slog.String("timeout", cfg.ShutdownTimeout.String()))
+	select {
+	case <-time.After(cfg.ShutdownDrainDelay):
+	case err := <-serveErrors:
+		logger.Error("server failed while draining", slog.String("error", err.Error()))
+	}
+
+	logger.Info("shutdown: listeners closed; waiting for in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	// The admin server stops last so metrics stay scrapable during the drain.
+	err = errors.Join(public.Shutdown(shutdownCtx), adminServer.Shutdown(shutdownCtx))
+	if errors.Is(err, context.DeadlineExceeded) {
+		public.Close()
+		adminServer.Close()
+		logger.Error("shutdown: deadline exceeded; in-flight requests were cut off",
+			slog.String("timeout", cfg.ShutdownTimeout.String()))
+		return errShutdownDeadline
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("shutdown: complete")
+	return nil
+}
+
+// seedUsers make GET /api/v1/users/1 answer on a fresh process.
+var seedUsers = []users.User{
+	{ID: 1, Name: "Ada Lovelace", Email: "ada@example.com"},
+	{ID: 2, Name: "Grace Hopper", Email: "grace@example.com"},
+}
+
+// newRegistry is a private registry (not the global default) so that exactly
+// what is registered here is exported, and tests can build many routers.
+func newRegistry(version string) *prometheus.Registry {
+	registry := prometheus.NewRegistry()
+	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "goship_build_info",
+		Help:        "Build of the running service; always 1.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	})
+	buildInfo.Set(1)
+	registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		buildInfo,
+	)
+	return registry
+}

@@ -1,0 +1,89 @@
+// Package users is the in-memory user store behind /api/v1/users. It is
+// deliberately simple (the service is a deployment vehicle, not a product) but
+// bounded, so a flood of POSTs cannot exhaust memory.
+package users
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+)
+
+// User is the API resource.
+type User struct {
+	ID    uint64 `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+var (
+	ErrNotFound = errors.New("user not found")
+	ErrFull     = errors.New("user store is full")
+)
+
+// Store is safe for concurrent use.
+type Store struct {
+	mu       sync.RWMutex
+	byID     map[uint64]User
+	nextID   uint64
+	capacity int
+}
+
+// NewStore returns a store holding at most capacity users, starting with seed
+// (whose IDs are kept; new users get IDs above the largest).
+func NewStore(capacity int, seed ...User) *Store {
+	s := &Store{byID: make(map[uint64]User, len(seed)), nextID: 1, capacity: capacity}
+	for _, u := range seed {
+		s.byID[u.ID] = u
+		s.nextID = max(s.nextID, u.ID+1)
+	}
+	return s
+}
+
+// Get returns the user with id, or ErrNotFound.
+func (s *Store) Get(id uint64) (User, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return User{}, ErrNotFound
+	}
+	return u, nil
+}
+
+// List returns all users ordered by ID.
+func (s *Store) List() []User {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	list := make([]User, 0, len(s.byID))
+	for _, id := range slices.Sorted(maps.Keys(s.byID)) {
+		list = append(list, s.byID[id])
+	}
+	return list
+}
+
+// Create adds a user with the next free ID, or returns ErrFull.
+func (s *Store) Create(name, email string) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.byID) >= s.capacity {
+		return User{}, ErrFull
+	}
+	u := User{ID: s.nextID, Name: name, Email: email}
+	s.byID[u.ID] = u
+	s.nextID++
+	return u, nil
+}
+
+// Update replaces the name and email of an existing user, or returns ErrNotFound.
+func (s *Store) Update(id uint64, name, email string) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[id]; !ok {
+		return User{}, ErrNotFound
+	}
+	u := User{ID: id, Name: name, Email: email}
+	s.byID[id] = u
+	return u, nil
+}

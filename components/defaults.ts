@@ -1,0 +1,97 @@
+// Every default of the library, stated once. The stack-config schema (config-schema.ts), the generated
+// Pulumi.yaml schema and the components' optional arguments all read from here.
+
+/** The Go service's own contract (app/README.md): ports it listens on and paths it serves. */
+export const APP_CONTRACT = {
+    httpPort: 8080,
+    adminPort: 9090,
+    livenessPath: "/livez",
+    readinessPath: "/readyz",
+    metricsPath: "/metrics",
+    /** The runtime image's numeric non-root user (Dockerfile USER). */
+    uid: 65532,
+} as const;
+
+/** Tag prefix of the images this program pushes (tag = prefix + content hash); ECR's lifecycle policy counts them. */
+export const IMAGE_TAG_PREFIX = "src-";
+
+export const DEFAULTS = {
+    appName: "goship",
+    namespace: "goship",
+    createNamespace: true,
+    production: false,
+
+    registryType: "generic",
+    registryInsecure: false,
+    imagePullSecret: false,
+    ecr: {
+        scanOnPush: true,
+        immutableTags: true,
+        encryption: "AES256",
+        keepImages: 30,
+        expireUntaggedDays: 7,
+        forceDelete: false,
+    },
+    acr: {
+        endpoint: "public",
+        createNamespace: true,
+    },
+
+    image: {
+        context: "app",
+        dockerfile: "Dockerfile",
+        mainPackage: "./cmd/server",
+        platform: "linux/amd64",
+        builder: "docker-cli",
+        passGoProxy: true,
+    },
+
+    workload: {
+        replicas: 2,
+        cpuRequest: "100m",
+        cpuLimit: "500m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        logLevel: "info",
+        drainDelaySeconds: 5,
+        shutdownTimeoutSeconds: 10,
+        preStopSleepSeconds: 5,
+        revisionHistoryLimit: 5,
+        maxSurge: "25%",
+        maxUnavailable: "0",
+        zoneSpread: false,
+        servicePort: 80,
+        tmpSizeLimit: "64Mi",
+        /** Share of the memory limit handed to the Go runtime as GOMEMLIMIT (headroom for non-heap memory). */
+        goMemLimitRatio: 0.9,
+        /** Seconds added to preStop + drain + shutdown so the kubelet never SIGKILLs a clean shutdown. */
+        terminationGraceMarginSeconds: 5,
+    },
+
+    ingress: {
+        enabled: true,
+        path: "/",
+        pathType: "Prefix",
+        skipAwait: false,
+    },
+
+    autoscaling: {
+        kind: "none",
+        minReplicas: 2,
+        maxReplicas: 10,
+        targetCpuUtilization: 70,
+        scaleUpStabilizationSeconds: 0,
+        scaleDownStabilizationSeconds: 300,
+        kedaPollingIntervalSeconds: 30,
+        kedaCooldownSeconds: 300,
+        kedaAwaitReady: true,
+    },
+
+    networkPolicy: {
+        enabled: true,
+        ingressControllerNamespace: "ingress-nginx",
+        metricsNamespace: "monitoring",
+    },
+
+    serviceMonitor: false,
+} as const;

@@ -1,0 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GoServiceImage, GoServiceImageArgs } from "./go-service-image";
+
+export type ImageBuilder = "docker-cli" | "pulumi-docker";
+
+/** The image, built by the chosen builder; @pulumi/docker is loaded only when chosen. */
+export function buildGoServiceImage(
+    name: string,
+    builder: ImageBuilder,
+    args: GoServiceImageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+): { ref: pulumi.Output<string> } {
+    if (builder === "pulumi-docker") {
+        const { PulumiDockerGoServiceImage } = require("./pulumi-docker-image") as typeof import("./pulumi-docker-image");
+        return new PulumiDockerGoServiceImage(name, args, opts);
+    }
+    return new GoServiceImage(name, args, opts);
+}

@@ -1,0 +1,3 @@
+export { GoServiceImage, GoServiceImageArgs } from "./go-service-image";
+export { buildGoServiceImage, ImageBuilder } from "./builder";
+export { hashBuildInputs, imageContentHash, goBuildFiles, goImports, BuildInputs, SourceHash } from "./source-hash";

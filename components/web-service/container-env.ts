@@ -1,0 +1,32 @@
+// The environment the Go service reads (app/README.md), derived from the settings so that the Kubernetes side
+// and the service agree on ports, log level and the shutdown sequence.
+import * as k8s from "@pulumi/kubernetes";
+import { APP_CONTRACT, DEFAULTS } from "../defaults";
+import { goMemLimit, parseMemory } from "../quantity";
+import { WebServiceSettings } from "./types";
+
+/** Variables goship sets itself; user env may not override them. */
+export const RESERVED_ENV = [
+    "PORT", "ADMIN_PORT", "LOG_LEVEL", "SHUTDOWN_DRAIN_DELAY", "SHUTDOWN_TIMEOUT", "TRUSTED_PROXIES", "GOMEMLIMIT", "GOMAXPROCS",
+];
+
+export function containerEnv(settings: WebServiceSettings): k8s.types.input.core.v1.EnvVar[] {
+    const memoryLimit = parseMemory(settings.resources.memoryLimit);
+    const env: k8s.types.input.core.v1.EnvVar[] = [
+        { name: "PORT", value: String(APP_CONTRACT.httpPort) },
+        { name: "ADMIN_PORT", value: String(APP_CONTRACT.adminPort) },
+        { name: "LOG_LEVEL", value: settings.logLevel },
+        { name: "SHUTDOWN_DRAIN_DELAY", value: `${settings.shutdown.drainDelaySeconds}s` },
+        { name: "SHUTDOWN_TIMEOUT", value: `${settings.shutdown.shutdownTimeoutSeconds}s` },
+        // Whole cores, rounded up: the Go scheduler's threads then match the CPU quota.
+        { name: "GOMAXPROCS", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
+    ];
+    if (memoryLimit !== undefined) {
+        // Below the limit, so the GC works harder before the kernel OOM-kills the container.
+        env.push({ name: "GOMEMLIMIT", value: goMemLimit(memoryLimit, DEFAULTS.workload.goMemLimitRatio) });
+    }
+    if (settings.trustedProxies) {
+        env.push({ name: "TRUSTED_PROXIES", value: settings.trustedProxies });
+    }
+    return env;
+}

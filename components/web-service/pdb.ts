@@ -1,0 +1,14 @@
+import * as k8s from "@pulumi/kubernetes";
+import { ChildOptions, ObjectMeta } from "./child-options";
+import { selectorLabels } from "./labels";
+
+/**
+ * At most one pod voluntarily disrupted at a time (node drains, cluster upgrades). Only created when at least two
+ * pods are guaranteed: with one, a budget would block every drain.
+ */
+export function createPodDisruptionBudget(meta: ObjectMeta, opts: ChildOptions): k8s.policy.v1.PodDisruptionBudget {
+    return new k8s.policy.v1.PodDisruptionBudget(`${meta.name}-pdb`, {
+        metadata: meta,
+        spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(meta.name) } },
+    }, opts);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run the project's own Pulumi CLI (built by scripts/toolchain/pulumi.sh) with
+# the environment of scripts/toolchain/env.sh:  npm run pulumi -- preview
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/toolchain/env.sh
+. "$here/env.sh"
+
+missing=()
+for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
+  [[ -x "$GOSHIP_TOOLCHAIN_BIN/$f" ]] || missing+=("$GOSHIP_TOOLCHAIN_BIN/$f")
+done
+plugin=$PULUMI_HOME/plugins/resource-kubernetes-v$GOSHIP_KUBERNETES_VERSION
+if [[ ! -x "$plugin/pulumi-resource-kubernetes" || -e "$plugin.partial" ]]; then
+  missing+=("$plugin/pulumi-resource-kubernetes")
+fi
+if [[ ${#missing[@]} -gt 0 ]]; then
+  {
+    echo "error: the Pulumi toolchain for @pulumi/pulumi $GOSHIP_PULUMI_VERSION / @pulumi/kubernetes $GOSHIP_KUBERNETES_VERSION is not built; missing:"
+    printf '  %s\n' "${missing[@]}"
+    echo "Run 'npm run bootstrap' first (or scripts/toolchain/pulumi.sh)."
+  } >&2
+  exit 1
+fi
+
+exec "$GOSHIP_TOOLCHAIN_BIN/pulumi" "$@"

@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Build the Pulumi toolchain from the Go module proxy (no other download), at
+# the versions the project's package.json pins, into a cache outside the repo:
+#
+#   $CACHE/toolchain/pulumi-<v>/bin/pulumi
+#   $CACHE/toolchain/pulumi-<v>/bin/pulumi-language-nodejs
+#   $CACHE/toolchain/pulumi-<v>/bin/pulumi-resource-pulumi-nodejs   (shell shim)
+#   $CACHE/toolchain/kubernetes-provider-<kv>/pulumi-resource-kubernetes
+#   $CACHE/pulumi-home/plugins/resource-kubernetes-v<kv>/            (installed plugin)
+#
+# CACHE=${GOSHIP_CACHE:-$HOME/.cache/goship}. Idempotent and resumable: every
+# binary is built under a temporary name and renamed into place only when
+# complete, and a binary that is in place is never rebuilt. BUILDINFO files next
+# to the binaries record the exact Go module versions and checksums used.
+#
+# Usage: scripts/toolchain/pulumi.sh            (from anywhere)
+#   GOSHIP_PROJECT_DIR=dir  project whose package.json pins the versions
+#   GOSHIP_REBUILD=1        rebuild everything (still atomic)
+# Uses `go env` as configured (GOPROXY, GOSUMDB, GOMODCACHE, GOCACHE, GOFLAGS).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/toolchain/common.sh
+. "$here/common.sh"
+
+command -v go >/dev/null || toolchain_die "go is not on PATH"
+command -v node >/dev/null || toolchain_die "node is not on PATH"
+
+PV=$(toolchain_pulumi_version)
+KV=$(toolchain_kubernetes_version)
+CACHE=$(toolchain_cache_dir)
+BIN=$(toolchain_bin_dir "$PV")
+K8S_DIR=$(toolchain_k8s_dir "$KV")
+SRC=$CACHE/toolchain/src
+PULUMI_HOME=$(toolchain_pulumi_home)
+export PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+REBUILD=${GOSHIP_REBUILD:-}
+
+# --- Go module sources -------------------------------------------------------
+PULUMI_PKG=github.com/pulumi/pulumi/pkg/v3
+PULUMI_SDK=github.com/pulumi/pulumi/sdk/v3
+LANGHOST_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+K8S_PROVIDER=github.com/pulumi/pulumi-kubernetes/provider/v4
+K8S_SDK=github.com/pulumi/pulumi-kubernetes/sdk/v4
+
+# When the proxy does not serve the language host at the release (its own module,
+# sdk/nodejs/cmd/pulumi-language-nodejs/v3, is not served at any version here),
+# build the newest copy that is still inside the sdk/v3 module zip.
+LANGHOST_FALLBACK_SDK=v3.68.0
+
+# When the proxy does not serve provider/v4 at the release commit, build this
+# one (the only provider/v4 version the proxy serves here: commit f47bc2d6 of
+# 2026-01-15, the day before the v4.25.0 release) and install it under the npm
+# version. Override with PULUMI_KUBERNETES_PROVIDER_SOURCE=<module version>.
+K8S_PROVIDER_FALLBACK=v4.0.0-20260115033456-f47bc2d6f199
+
+# The checksum database has no entry for these modules (pkg/v3, provider/v4),
+# so they are excluded from it and their checksums are pinned here instead.
+declare -A PINNED_SUMS=(
+  ["$PULUMI_PKG@v3.248.0"]="h1:MkvI29cYE3QUEvSl+7kZrV5lQ6CBIt54WjYt2HEXDSg="
+  ["$PULUMI_SDK@v3.248.0"]="h1:TwY9uuToQO8xIey4a7awRzNX7iJ/doDmZkl1MzxULCE="
+  ["$PULUMI_SDK@v3.68.0"]="h1:JWn3DGJhzoWL8bNbUdyLSSPeKS2F9mv14/EL9QeVT3w="
+  ["$K8S_PROVIDER@$K8S_PROVIDER_FALLBACK"]="h1:j2bphCf7c2YhnBrhwht2f3TNRRgcMImltUlAgzxr9H4="
+)
+export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}$PULUMI_PKG,$K8S_PROVIDER,$LANGHOST_MOD"
+
+warn() {
+  printf 'WARNING: %s\n' "$*" >&2
+}
+
+# json_get FIELD: read one field of a JSON object on stdin ("" if absent).
+json_get() {
+  node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      let v = JSON.parse(s); for (const k of process.argv[1].split(".")) v = v == null ? undefined : v[k];
+      process.stdout.write(v == null ? "" : String(v));
+    });' "$1"
+}
+
+# mod_download MODULE@VERSION -> sets DL_DIR DL_SUM DL_GOMOD DL_VERSION DL_ERR; returns 1 if unavailable.
+mod_download() {
+  local out
+  DL_DIR="" DL_SUM="" DL_GOMOD="" DL_VERSION="" DL_ERR=""
+  out=$(cd "$SRC" && go mod download -json "$1" 2>/dev/null) || true
+  [[ -n "$out" ]] || out='{"Error":"go mod download printed nothing"}'
+  DL_ERR=$(json_get Error <<<"$out")
+  if [[ -n "$DL_ERR" ]]; then
+    return 1
+  fi
+  DL_DIR=$(json_get Dir <<<"$out")
+  DL_SUM=$(json_get Sum <<<"$out")
+  DL_GOMOD=$(json_get GoMod <<<"$out")
+  DL_VERSION=$(json_get Version <<<"$out")
+  check_sum "${1%@*}@$DL_VERSION" "$DL_SUM"
+}
+
+check_sum() {
+  local want=${PINNED_SUMS[$1]:-}
+  if [[ -z "$want" ]]; then
+    echo "    $1 $2 (not pinned in pulumi.sh; recorded in BUILDINFO)"
+  elif [[ "$want" != "$2" ]]; then
+    toolchain_die "checksum mismatch for $1: got $2, pinned $want"
+  fi
+}
+
+# origin_hash MODULE@VERSION -> commit hash the proxy reports for a tag, or "".
+origin_hash() {
+  (cd "$SRC" && go list -m -f '{{with .Origin}}{{.Hash}}{{end}}' "$1" 2>/dev/null) || true
+}
+
+# remote_replaces GOMOD_FILE -> "-replace=old[@v]=new@v" flags for the non-local
+# replace directives of a dependency's go.mod (local ones are not in its zip and
+# are ignored when it is a dependency anyway).
+remote_replaces() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  go mod edit -json "$1" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      for (const r of JSON.parse(s).Replace || []) {
+        if (!r.New.Version) continue;
+        const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
+        console.log(`-replace=${old}=${r.New.Path}@${r.New.Version}`);
+      }
+    });'
+}
+
+# gomod_local_replaces GOMOD_FILE -> module paths replaced by a local directory.
+gomod_local_replaces() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  go mod edit -json "$1" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      for (const r of JSON.parse(s).Replace || []) if (!r.New.Version) console.log(r.Old.Path);
+    });'
+}
+
+# gomod_required GOMOD_FILE MODULE -> the version GOMOD_FILE requires.
+gomod_required() {
+  go mod edit -json "$1" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      const r = (JSON.parse(s).Require || []).find(r => r.Path === process.argv[1]);
+      process.stdout.write(r ? r.Version : "");
+    });' "$2"
+}
+
+need() { # need FILE -> true if FILE must be (re)built
+  [[ -n "$REBUILD" || ! -x "$1" ]]
+}
+
+# install_atomic TMP FINAL: move a finished build into place.
+install_atomic() {
+  chmod 0755 "$1"
+  mv -f "$1" "$2"
+}
+
+# --- steps -------------------------------------------------------------------
+LDF_PULUMI="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PV"
+
+langhost_resolve() {
+  # 1. a tag of the language host module; 2. the commit of the pkg/v3 tag;
+  # 3. the copy inside an older sdk/v3 module zip.
+  if mod_download "$LANGHOST_MOD@v$PV"; then
+    LH_KIND=module LH_VERSION=$DL_VERSION LH_GOMOD=$DL_GOMOD
+    return
+  fi
+  local err1=$DL_ERR hash
+  hash=$(origin_hash "$PULUMI_PKG@v$PV")
+  if [[ -n "$hash" ]] && mod_download "$LANGHOST_MOD@$hash"; then
+    LH_KIND=module LH_VERSION=$DL_VERSION LH_GOMOD=$DL_GOMOD
+    return
+  fi
+  warn "the Go module proxy does not serve $LANGHOST_MOD at v$PV${hash:+ or commit $hash} (${err1##*: }); building pulumi-language-nodejs from $PULUMI_SDK@$LANGHOST_FALLBACK_SDK, the newest sdk/v3 module that still contains it"
+  mod_download "$PULUMI_SDK@$LANGHOST_FALLBACK_SDK" || toolchain_die "cannot download $PULUMI_SDK@$LANGHOST_FALLBACK_SDK: $DL_ERR"
+  [[ -d "$DL_DIR/nodejs/cmd/pulumi-language-nodejs" ]] || toolchain_die "$PULUMI_SDK@$LANGHOST_FALLBACK_SDK has no nodejs/cmd/pulumi-language-nodejs"
+  LH_KIND=sdk LH_VERSION=$LANGHOST_FALLBACK_SDK LH_GOMOD=$DL_GOMOD
+}
+
+# A throw-away wrapper module that requires pkg/v3 and sdk/v3 at the same tag and
+# repeats pkg/v3's non-local replaces (`go install pkg@v` refuses its replaces).
+build_cli() {
+  local dir=$SRC/cli-$PV want_pulumi=$1 want_lh=$2 f
+  local -a reps=()
+  mkdir -p "$dir" "$BIN"
+  mod_download "$PULUMI_PKG@v$PV" || toolchain_die "cannot download $PULUMI_PKG@v$PV: $DL_ERR"
+  local pkg_sum=$DL_SUM pkg_gomod=$DL_GOMOD
+  mod_download "$PULUMI_SDK@v$PV" || toolchain_die "cannot download $PULUMI_SDK@v$PV: $DL_ERR"
+  local sdk_sum=$DL_SUM
+  mapfile -t reps < <(remote_replaces "$pkg_gomod")
+  if [[ "$LH_KIND" == module ]]; then
+    mapfile -t -O "${#reps[@]}" reps < <(remote_replaces "$LH_GOMOD")
+  fi
+  (
+    cd "$dir"
+    rm -f go.mod go.sum tools.go
+    {
+      echo '//go:build tools'
+      echo
+      echo 'package tools'
+      echo
+      echo "import _ \"$PULUMI_PKG/cmd/pulumi\""
+      if [[ "$LH_KIND" == module ]]; then
+        echo "import _ \"$LANGHOST_MOD\""
+      fi
+    } >tools.go
+    go mod init example.local/pulumi-toolchain >/dev/null 2>&1
+    go mod edit -require="$PULUMI_PKG@v$PV" -require="$PULUMI_SDK@v$PV" "${reps[@]}"
+    if [[ "$LH_KIND" == module ]]; then
+      go mod edit -require="$LANGHOST_MOD@$LH_VERSION"
+    fi
+    go mod tidy
+    # Both must still be at the tag (nothing may have upgraded them).
+    for f in "$PULUMI_PKG" "$PULUMI_SDK"; do
+      [[ "$(go list -m -f '{{.Version}}' "$f")" == "v$PV" ]] || toolchain_die "$f resolved to $(go list -m -f '{{.Version}}' "$f"), not v$PV"
+    done
+    if [[ -n "$want_pulumi" ]]; then
+      go build -trimpath -tags osusergo -ldflags "$LDF_PULUMI" -o "$BIN/.pulumi.tmp.$$" "$PULUMI_PKG/cmd/pulumi"
+      install_atomic "$BIN/.pulumi.tmp.$$" "$BIN/pulumi"
+    fi
+    if [[ -n "$want_lh" && "$LH_KIND" == module ]]; then
+      go build -trimpath -ldflags "$LDF_PULUMI" -o "$BIN/.pulumi-language-nodejs.tmp.$$" "$LANGHOST_MOD"
+      install_atomic "$BIN/.pulumi-language-nodejs.tmp.$$" "$BIN/pulumi-language-nodejs"
+    fi
+  )
+  {
+    echo "pulumi $PV built $(date -u +%FT%TZ) with $(go env GOVERSION)"
+    echo "  $PULUMI_PKG v$PV $pkg_sum"
+    echo "  $PULUMI_SDK v$PV $sdk_sum"
+    echo "  replaces: ${reps[*]:-none}"
+  } >"$BIN/../BUILDINFO.pulumi"
+}
+
+# Fallback: the language host as a package of an old sdk/v3, in its own wrapper
+# module (it cannot share a module graph with sdk/v3 at the release).
+build_langhost_from_sdk() {
+  local dir=$SRC/langhost-sdk-$LH_VERSION
+  local -a reps=()
+  mapfile -t reps < <(remote_replaces "$LH_GOMOD")
+  mkdir -p "$dir" "$BIN"
+  (
+    cd "$dir"
+    rm -f go.mod go.sum tools.go
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s/nodejs/cmd/pulumi-language-nodejs"\n' "$PULUMI_SDK" >tools.go
+    go mod init example.local/pulumi-language-nodejs >/dev/null 2>&1
+    go mod edit -require="$PULUMI_SDK@$LH_VERSION" "${reps[@]}"
+    go mod tidy
+    [[ "$(go list -m -f '{{.Version}}' "$PULUMI_SDK")" == "$LH_VERSION" ]] || toolchain_die "$PULUMI_SDK did not stay at $LH_VERSION"
+    go build -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LH_VERSION" \
+      -o "$BIN/.pulumi-language-nodejs.tmp.$$" "$PULUMI_SDK/nodejs/cmd/pulumi-language-nodejs"
+    install_atomic "$BIN/.pulumi-language-nodejs.tmp.$$" "$BIN/pulumi-language-nodejs"
+  )
+}
+
+write_langhost_buildinfo() {
+  {
+    echo "pulumi-language-nodejs built $(date -u +%FT%TZ) with $(go env GOVERSION)"
+    if [[ "$LH_KIND" == module ]]; then
+      echo "  $LANGHOST_MOD $LH_VERSION"
+    else
+      echo "  FALLBACK: pulumi-language-nodejs built from $PULUMI_SDK $LH_VERSION, not v$PV (not on the Go module proxy)"
+    fi
+  } >"$BIN/../BUILDINFO.language-nodejs"
+}
+
+# The dynamic-provider plugin is a shell script (pulumi/pulumi:sdk/nodejs/dist/
+# pulumi-resource-pulumi-nodejs). The engine starts it with cwd = the project
+# directory, so require.resolve finds the project's own @pulumi/pulumi.
+write_dynamic_shim() {
+  local tmp=$BIN/.pulumi-resource-pulumi-nodejs.tmp.$$
+  mkdir -p "$BIN"
+  cat >"$tmp" <<'EOF'
+#!/bin/sh
+# Pulumi dynamic-provider plugin (installed by scripts/toolchain/pulumi.sh).
+# Runs the Node.js dynamic provider of the @pulumi/pulumi found from the current
+# directory (the engine starts plugins in the project directory).
+script=$(node -e "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || {
+  echo "pulumi-resource-pulumi-nodejs: cannot resolve @pulumi/pulumi/cmd/dynamic-provider from $(pwd); run npm ci in the project" >&2
+  exit 1
+}
+exec node "$script" "$@"
+EOF
+  if [[ -f "$BIN/pulumi-resource-pulumi-nodejs" ]] && cmp -s "$tmp" "$BIN/pulumi-resource-pulumi-nodejs"; then
+    rm -f "$tmp"
+    echo "    unchanged"
+  else
+    install_atomic "$tmp" "$BIN/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+k8s_resolve() {
+  if [[ -n "${PULUMI_KUBERNETES_PROVIDER_SOURCE:-}" ]]; then
+    mod_download "$K8S_PROVIDER@$PULUMI_KUBERNETES_PROVIDER_SOURCE" ||
+      toolchain_die "cannot download $K8S_PROVIDER@$PULUMI_KUBERNETES_PROVIDER_SOURCE: $DL_ERR"
+    K8S_EXACT=override
+    return
+  fi
+  # 1. a provider/v4 tag; 2. the commit of the sdk/v4 tag (as a pseudo-version).
+  if mod_download "$K8S_PROVIDER@v$KV"; then
+    K8S_EXACT=yes
+    return
+  fi
+  local err1=$DL_ERR hash
+  hash=$(origin_hash "$K8S_SDK@v$KV")
+  if [[ -n "$hash" ]] && mod_download "$K8S_PROVIDER@$hash"; then
+    K8S_EXACT=yes
+    return
+  fi
+  warn "the Go module proxy does not serve $K8S_PROVIDER at v$KV${hash:+ or commit $hash} (${err1##*: }); building $K8S_PROVIDER@$K8S_PROVIDER_FALLBACK instead and installing it as kubernetes $KV (pin @pulumi/kubernetes to a release the proxy serves to remove this skew)"
+  mod_download "$K8S_PROVIDER@$K8S_PROVIDER_FALLBACK" || toolchain_die "cannot download $K8S_PROVIDER@$K8S_PROVIDER_FALLBACK: $DL_ERR"
+  K8S_EXACT=no
+}
+
+# Build from a writable copy of the module: its go.mod has a local replace of
+# sdk/v4 => ../sdk (not in the zip), and main.go embeds files that generate.go
+# writes (schema-embed.json with the version, terraform-mapping-embed.json).
+build_k8s() {
+  local src_version=$DL_VERSION src_sum=$DL_SUM moddir=$DL_DIR
+  local dir=$SRC/kubernetes-provider-$KV-$src_version sdkv="" old
+  rm -rf "$dir"
+  mkdir -p "$(dirname "$dir")" "$K8S_DIR"
+  cp -r "$moddir" "$dir"
+  chmod -R u+w "$dir"
+  for old in $(gomod_local_replaces "$dir/go.mod"); do
+    go mod edit -dropreplace="$old" "$dir/go.mod"
+    if [[ "$old" == "$K8S_SDK" ]]; then
+      # Use the sdk/v4 tag of the same release if the proxy serves it, else the
+      # version the provider's go.mod requires.
+      if mod_download "$K8S_SDK@v$KV"; then sdkv=v$KV; else sdkv=$(gomod_required "$dir/go.mod" "$K8S_SDK"); fi
+      go mod edit -require="$K8S_SDK@$sdkv" "$dir/go.mod"
+      echo "    dropped replace $old => (local dir); using $K8S_SDK $sdkv"
+    else
+      echo "    dropped local replace of $old"
+    fi
+  done
+  (
+    cd "$dir"
+    (cd cmd/pulumi-resource-kubernetes && VERSION=$KV go run -mod=mod generate.go)
+    go build -mod=mod -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KV" \
+      -o "$K8S_DIR/.pulumi-resource-kubernetes.tmp.$$" ./cmd/pulumi-resource-kubernetes
+  )
+  install_atomic "$K8S_DIR/.pulumi-resource-kubernetes.tmp.$$" "$K8S_DIR/pulumi-resource-kubernetes"
+  {
+    echo "pulumi-resource-kubernetes $KV built $(date -u +%FT%TZ) with $(go env GOVERSION)"
+    echo "  $K8S_PROVIDER $src_version $src_sum"
+    echo "  $K8S_SDK ${sdkv:-as required by its go.mod}"
+    case $K8S_EXACT in
+      no) echo "  FALLBACK: kubernetes provider built from $K8S_PROVIDER $src_version, not the v$KV release (not on the Go module proxy)" ;;
+      override) echo "  OVERRIDE: PULUMI_KUBERNETES_PROVIDER_SOURCE=$PULUMI_KUBERNETES_PROVIDER_SOURCE" ;;
+    esac
+  } >"$K8S_DIR/BUILDINFO"
+  rm -rf "$dir"
+}
+
+install_k8s_plugin() {
+  local plugdir=$PULUMI_HOME/plugins/resource-kubernetes-v$KV
+  if [[ -z "$REBUILD" && ! -e "$plugdir.partial" ]] &&
+    cmp -s "$plugdir/pulumi-resource-kubernetes" "$K8S_DIR/pulumi-resource-kubernetes"; then
+    echo "    already installed in $plugdir"
+    return
+  fi
+  "$BIN/pulumi" plugin install resource kubernetes "$KV" --file "$K8S_DIR/pulumi-resource-kubernetes" --reinstall
+}
+
+check_toolchain() {
+  local v
+  v=$("$BIN/pulumi" version)
+  [[ "$v" == "v$PV" ]] || toolchain_die "$BIN/pulumi version printed '$v', expected v$PV"
+  "$BIN/pulumi" plugin ls | grep -E "^kubernetes +resource +$KV " >/dev/null ||
+    toolchain_die "kubernetes $KV is not in 'pulumi plugin ls' (PULUMI_HOME=$PULUMI_HOME)"
+  echo "    pulumi $v, pulumi-language-nodejs $(cat "$BIN/../LANGHOST_VERSION" 2>/dev/null || echo '?'), kubernetes plugin $KV in $PULUMI_HOME"
+}
+
+# --- main ----------------------------------------------------------------------
+mkdir -p "$SRC" "$BIN" "$K8S_DIR" "$PULUMI_HOME"
+exec 9>"$CACHE/toolchain/.lock"
+if ! flock -n 9; then
+  echo "another scripts/toolchain/pulumi.sh is running; waiting for it..."
+  flock 9
+fi
+# shellcheck disable=SC2016 # expanded at exit
+on_exit 'rm -f "$BIN"/.*.tmp.* "$K8S_DIR"/.*.tmp.* 2>/dev/null'
+
+echo "Pulumi toolchain: pulumi $PV, kubernetes provider $KV (cache $CACHE)"
+
+want_pulumi="" want_lh=""
+need "$BIN/pulumi" && want_pulumi=1
+need "$BIN/pulumi-language-nodejs" && want_lh=1
+if [[ -n "$want_pulumi$want_lh" ]]; then
+  LH_KIND=none
+  if [[ -n "$want_lh" ]]; then
+    step "resolve pulumi-language-nodejs source" langhost_resolve
+  fi
+  if [[ -n "$want_pulumi" || "$LH_KIND" == module ]]; then
+    step "build pulumi $PV${want_lh:+ (and language host)}" build_cli "$want_pulumi" "$want_lh"
+  fi
+  if [[ -n "$want_lh" && "$LH_KIND" == sdk ]]; then
+    step "build pulumi-language-nodejs from sdk $LH_VERSION" build_langhost_from_sdk
+  fi
+  if [[ -n "$want_lh" ]]; then
+    write_langhost_buildinfo
+    printf '%s\n' "$LH_VERSION" >"$BIN/../LANGHOST_VERSION"
+  fi
+fi
+step "write pulumi-resource-pulumi-nodejs shim" write_dynamic_shim
+
+if need "$K8S_DIR/pulumi-resource-kubernetes"; then
+  step "resolve kubernetes provider source" k8s_resolve
+  step "build pulumi-resource-kubernetes $KV" build_k8s
+fi
+step "install kubernetes $KV plugin into $PULUMI_HOME" install_k8s_plugin
+step "check toolchain" check_toolchain
+
+# Keep reporting a version skew on every run, not only when building.
+grep -h FALLBACK "$BIN/../BUILDINFO.language-nodejs" "$K8S_DIR/BUILDINFO" 2>/dev/null | sed 's/^ */WARNING: /' >&2 || true

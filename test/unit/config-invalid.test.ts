@@ -1,0 +1,95 @@
+// Invalid configurations: each must fail with a message naming the key, what was expected and what was given,
+// before the program registers a single resource.
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { runProgram } from "../helpers/mocks";
+import { secretValue, toEngineConfig } from "../helpers/stack-config";
+
+const SECRET = { secure: "v1:test" };
+/** A valid generic-registry stack; each case changes it. */
+const BASE = {
+    registryServer: "registry.example.com",
+    registryUsername: "robot",
+    registryPassword: SECRET,
+    renderYamlTo: "/tmp/goship-test-render",
+};
+
+interface Case {
+    name: string;
+    config: Record<string, unknown>;
+    expect: string[];
+}
+
+const CASES: Case[] = [
+    { name: "unknown registry type", config: { registryType: "gcr" }, expect: ['registryType: expected one of generic, ecr, acr-personal, acr-enterprise, got "gcr"'] },
+    { name: "generic without server", config: { registryServer: undefined }, expect: ["registryServer: expected a registry host[:port] when registryType is generic, got nothing"] },
+    { name: "generic server with a scheme", config: { registryServer: "https://registry.example.com" }, expect: ['registryServer: expected a registry host[:port], got "https://registry.example.com"'] },
+    { name: "generic without password", config: { registryPassword: undefined }, expect: ["registryPassword: expected a value when registryType is generic, got nothing"] },
+    { name: "password in plaintext", config: { registryPassword: "hunter2" }, expect: ["registryPassword: expected a secret value (pulumi config set --secret registryPassword …), got a plaintext value"] },
+    { name: "ECR keys on a generic registry", config: { ecrScanOnPush: "false" }, expect: ['ecrScanOnPush: expected unset unless registryType is ecr, got "false"'] },
+    { name: "ECR with a login", config: { registryType: "ecr", registryServer: undefined }, expect: ["registryUsername: expected unset unless registryType is generic or acr-personal (ecr and acr-enterprise issue tokens), got \"robot\""] },
+    { name: "ECR KMS without key", config: { registryType: "ecr", registryServer: undefined, registryUsername: undefined, registryPassword: undefined, ecrEncryption: "KMS" }, expect: ["ecrKmsKeyArn: expected a KMS key ARN when ecrEncryption is KMS, got nothing"] },
+    { name: "ACR Enterprise without instance, namespace and region", config: { registryType: "acr-enterprise", registryServer: undefined, registryUsername: undefined, registryPassword: undefined }, expect: ["alicloud:region: expected a region such as cn-hangzhou when registryType is acr-enterprise, got nothing", "acrNamespace: expected a lowercase namespace when registryType is acr-enterprise, got nothing", "acrInstanceId: expected an instance id like cri-xxxx when registryType is acr-enterprise, got nothing"] },
+    { name: "ACR bad endpoint", config: { registryType: "acr-personal", registryServer: undefined, "alicloud:region": "cn-hangzhou", acrNamespace: "team", acrEndpoint: "internal" }, expect: ['acrEndpoint: expected one of public, vpc, got "internal"'] },
+    { name: "repository with upper case", config: { imageRepository: "Team/App" }, expect: ['imageRepository: expected a lowercase repository path like team/goship, got "Team/App"'] },
+    { name: "non-integer replicas", config: { replicas: "two" }, expect: ['replicas: expected an integer from 1 to 1000, got "two"'] },
+    { name: "zero replicas", config: { replicas: "0" }, expect: ['replicas: expected an integer from 1 to 1000, got "0"'] },
+    { name: "replicas with an autoscaler", config: { autoscaling: "hpa", replicas: "3" }, expect: ['replicas: expected unset when autoscaling is hpa (the autoscaler owns the replica count: use minReplicas), got "3"'] },
+    { name: "unknown autoscaler", config: { autoscaling: "vpa" }, expect: ['autoscaling: expected one of none, hpa, keda, got "vpa"'] },
+    { name: "min above max", config: { autoscaling: "hpa", minReplicas: "8", maxReplicas: "4" }, expect: ["minReplicas: expected at most maxReplicas (4), got 8"] },
+    { name: "HPA target out of range", config: { autoscaling: "hpa", targetCpuUtilization: "150" }, expect: ['targetCpuUtilization: expected an integer from 1 to 100, got "150"'] },
+    { name: "scaler keys without autoscaling", config: { minReplicas: "3" }, expect: ['minReplicas: expected unset when autoscaling is none, got "3"'] },
+    { name: "KEDA triggers with HPA (both autoscalers)", config: { autoscaling: "hpa", kedaTriggers: [{ type: "cpu", utilization: 50 }] }, expect: ["kedaTriggers: expected unset unless autoscaling is keda"] },
+    { name: "KEDA without triggers", config: { autoscaling: "keda" }, expect: ["kedaTriggers: expected at least one trigger when autoscaling is keda, got nothing"] },
+    { name: "KEDA trigger of unknown type", config: { autoscaling: "keda", kedaTriggers: [{ type: "sqs" }] }, expect: ['kedaTriggers[0].type: expected one of cpu, memory, prometheus, kafka, cron, got "sqs"'] },
+    { name: "KEDA prometheus trigger incomplete", config: { autoscaling: "keda", kedaTriggers: [{ type: "prometheus", serverAddress: "http://prom:9090" }] }, expect: ["kedaTriggers[0].query: expected a non-empty string, got nothing", "kedaTriggers[0].threshold: expected a number from 0 to"] },
+    { name: "KEDA cron with a bad schedule", config: { autoscaling: "keda", kedaTriggers: [{ type: "cron", timezone: "UTC", start: "8am", end: "0 20 * * *", desiredReplicas: 2 }] }, expect: ['kedaTriggers[0].start: expected a 5-field cron expression like 0 8 * * 1-5, got "8am"'] },
+    { name: "KEDA fallback above max", config: { autoscaling: "keda", maxReplicas: "4", kedaFallbackReplicas: "9", kedaTriggers: [{ type: "cpu", utilization: 60 }] }, expect: ["kedaFallbackReplicas: expected at most maxReplicas (4), got 9"] },
+    { name: "bad CPU quantity", config: { cpuLimit: "lots" }, expect: ['cpuLimit: expected a CPU quantity like 500m or 2, got "lots"'] },
+    { name: "request above limit", config: { memoryRequest: "1Gi", memoryLimit: "256Mi" }, expect: ['memoryRequest: expected at most memoryLimit (256Mi), got "1Gi"'] },
+    { name: "memory in millibytes", config: { memoryLimit: "128m" }, expect: ['memoryLimit: expected a memory quantity like 128Mi, got "128m"'] },
+    { name: "rollout that cannot progress", config: { maxSurge: "0", maxUnavailable: "0" }, expect: ['maxUnavailable: expected a non-zero value when maxSurge is 0 (a rollout could never progress), got "0"'] },
+    { name: "reserved env name", config: { env: { PORT: "9999" } }, expect: ['env.PORT: expected a name goship does not set itself'] },
+    { name: "env value not a string", config: { env: { WORKERS: 4 } }, expect: ["env.WORKERS: expected a string (quote numbers and booleans), got 4"] },
+    { name: "secret env overlapping env", config: { env: { TOKEN: "a" }, secretEnv: secretValue({ TOKEN: "b" }) }, expect: ['secretEnv.TOKEN: expected a name not also in env'] },
+    { name: "invalid namespace", config: { namespace: "My_Namespace" }, expect: ['namespace: expected a DNS label (lowercase letters, digits, \'-\'), got "My_Namespace"'] },
+    { name: "app name too long", config: { appName: "a".repeat(41) }, expect: ["appName: expected at most 40 characters"] },
+    { name: "production with one pod and no TLS", config: { production: "true" }, expect: ["ingressTlsSecret: expected a TLS Secret (or ingressCertManagerIssuer) on a production stack, got nothing"] },
+    { name: "production with one guaranteed pod", config: { production: "true", replicas: "1", ingressTlsSecret: "tls" }, expect: ["replicas: expected at least 2 on a production stack (production: true), got 1"] },
+    { name: "cert-manager without host", config: { ingressCertManagerIssuer: "letsencrypt" }, expect: ["ingressHost: expected a host name when ingressCertManagerIssuer is set (the certificate is issued for it), got nothing"] },
+    { name: "ingress keys with ingress disabled", config: { ingressEnabled: "false", ingressHost: "a.example.com" }, expect: ['ingressHost: expected unset when ingressEnabled is false, got "a.example.com"'] },
+    { name: "path without slash", config: { ingressPath: "api" }, expect: ['ingressPath: expected a path starting with /, got "api"'] },
+    { name: "kubeconfig and render together", config: { kubeContext: "prod" }, expect: ['kubeContext: expected unset when renderYamlTo is set (rendering needs no cluster), got "prod"'] },
+    { name: "typo in a key", config: { replcas: "3" }, expect: ["replcas: expected a known key (did you mean replicas?)"] },
+    { name: "bad boolean", config: { zoneSpread: "yes" }, expect: ['zoneSpread: expected true or false, got "yes"'] },
+    { name: "bad platform", config: { imagePlatform: "amd64" }, expect: ['imagePlatform: expected os/arch like linux/amd64, got "amd64"'] },
+    {
+        name: "several problems at once",
+        config: { replicas: "-1", logLevel: "verbose", servicePort: "70000" },
+        expect: ['replicas: expected an integer from 1 to 1000, got "-1"', 'logLevel: expected one of debug, info, warn, error, got "verbose"', 'servicePort: expected an integer from 1 to 65535, got "70000"'],
+    },
+];
+
+describe("invalid stack configurations", () => {
+    it("has at least 25 cases", () => assert.ok(CASES.length >= 25, `${CASES.length} cases`));
+
+    it("the base configuration itself is valid", async () => {
+        const run = await runProgram("test", toEngineConfig(BASE));
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.ok(run.resources.length > 5);
+    });
+
+    for (const testCase of CASES) {
+        it(testCase.name, async () => {
+            const run = await runProgram("test", toEngineConfig({ ...BASE, ...testCase.config }));
+            assert.ok(run.error, "the program must fail");
+            assert.equal(run.error.name, "ConfigError", run.error.stack);
+            for (const expected of testCase.expect) {
+                assert.ok(run.error.message.includes(expected), `message lacks «${expected}»:\n${run.error.message}`);
+            }
+            assert.deepEqual(run.resources.map((resource) => resource.type), [], "no resource registered");
+            assert.deepEqual(run.calls, [], "no invoke made");
+            assert.ok(!run.error.message.includes("hunter2") && !run.error.message.includes("test-secret"), "no secret in the message");
+        });
+    }
+});

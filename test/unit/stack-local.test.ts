@@ -1,0 +1,75 @@
+import * as assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { assertStackInvariants } from "../helpers/invariants";
+import { ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
+import { readStackConfig } from "../helpers/stack-config";
+
+describe("local stack (Pulumi.local.yaml) under mocks", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram("local", readStackConfig("local"));
+    });
+
+    it("holds every stack invariant", () => assertStackInvariants(run, { production: false }));
+
+    it("loads no cloud provider: no AWS or Alicloud resource, invoke or module", () => {
+        assert.deepEqual(run.resources.filter((r) => /^(aws|alicloud|pulumi:providers:(aws|alicloud))/.test(r.type)), []);
+        assert.deepEqual(run.calls.filter((c) => /^(aws|alicloud):/.test(c.token)), []);
+        const loaded = Object.keys(require.cache).filter((file) => /node_modules\/@pulumi\/(aws|alicloud|docker)\//.test(file));
+        assert.deepEqual(loaded, []);
+    });
+
+    it("pushes to the local authenticated registry and deploys by digest", () => {
+        const image = single(run, "pulumi-nodejs:dynamic:Resource");
+        assert.equal(image.inputs.repository, "127.0.0.1:5000/goship");
+        assert.equal(image.inputs.server, "127.0.0.1:5000");
+        assert.equal(image.inputs.username, "goship");
+        assert.equal(image.inputs.insecure, true);
+        assert.match(image.inputs.tag, /^src-[0-9a-f]{20}$/);
+        assert.equal(image.inputs.buildArgs.BUILDER_IMAGE, "goship/golang:1.26-bookworm");
+        assert.equal(image.inputs.buildArgs.RUNTIME_IMAGE, "scratch");
+        assert.equal(image.inputs.network, "host");
+        assert.match(String(run.outputs.imageRef), /^127\.0\.0\.1:5000\/goship@sha256:/);
+    });
+
+    it("renders manifests instead of needing a cluster", () => {
+        const provider = single(run, "pulumi:providers:kubernetes");
+        assert.equal(provider.inputs.renderYamlToDirectory, ".goship/rendered");
+    });
+
+    it("autoscales 1 to 3 pods with an HPA on CPU and no PDB for a single guaranteed pod", () => {
+        const hpa = single(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
+        assert.equal(hpa.minReplicas, 1);
+        assert.equal(hpa.maxReplicas, 3);
+        assert.deepEqual(hpa.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }]);
+        assert.equal(hpa.behavior.scaleDown.stabilizationWindowSeconds, 300);
+        assert.equal(ofType(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").length, 0);
+        assert.equal(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").length, 0);
+    });
+
+    it("routes the traefik Ingress to the Service's HTTP port without TLS", () => {
+        const ingress = single(run, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
+        assert.equal(ingress.spec.ingressClassName, "traefik");
+        assert.equal(ingress.spec.tls, undefined);
+        const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+        assert.equal(backend.name, "goship");
+        assert.equal(backend.port.number, 80);
+        assert.equal(run.outputs.url, "http://127.0.0.1/");
+    });
+
+    it("puts the env map in a content-named ConfigMap the Deployment reads", () => {
+        const configMap = single(run, "kubernetes:core/v1:ConfigMap").inputs;
+        assert.match(configMap.metadata.name, /^goship-env-[0-9a-f]{10}$/);
+        assert.equal(configMap.immutable, true);
+        assert.deepEqual(configMap.data, { APP_GREETING: "hello from the local stack" });
+        const container = single(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+        assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
+    });
+
+    it("exports what a user needs", () => {
+        assert.equal(run.outputs.namespace, "goship");
+        assert.equal(run.outputs.deploymentName, "goship");
+        assert.equal(run.outputs.serviceName, "goship");
+        assert.equal(run.outputs.registryRepository, "127.0.0.1:5000/goship");
+    });
+});

@@ -1,11 +1,17 @@
-// Rewrites the `config:` section of Pulumi.yaml from components/config-schema.ts (npm run gen:schema).
+// Regenerates what derives from components/config-schema.ts (npm run gen:schema): the `config:` section of
+// Pulumi.yaml and the configuration reference in README.md. A unit test fails when either is stale.
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { withConfigReference } from "../components/config-reference";
 import { projectConfigSchema } from "../components/project-schema";
 
-const file = path.join(__dirname, "..", "Pulumi.yaml");
-const document = parseDocument(fs.readFileSync(file, "utf8"));
+const root = path.join(__dirname, "..");
+const pulumiYaml = path.join(root, "Pulumi.yaml");
+const document = parseDocument(fs.readFileSync(pulumiYaml, "utf8"));
 document.set("config", projectConfigSchema());
-fs.writeFileSync(file, document.toString({ lineWidth: 0 }));
-console.log(`wrote ${Object.keys(projectConfigSchema()).length} config keys to ${file}`);
+fs.writeFileSync(pulumiYaml, document.toString({ lineWidth: 0 }));
+
+const readme = path.join(root, "README.md");
+fs.writeFileSync(readme, withConfigReference(fs.readFileSync(readme, "utf8")));
+console.log(`wrote ${Object.keys(projectConfigSchema()).length} declared keys to Pulumi.yaml and the reference to README.md`);

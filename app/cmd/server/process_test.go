@@ -6,6 +6,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -368,7 +369,7 @@ func TestInvalidConfiguration(t *testing.T) {
 	}{
 		{[]string{"PORT=http"}, `PORT: expected an integer from 0 to 65535, got "http"`},
 		{[]string{"ADMIN_PORT=99999"}, `ADMIN_PORT: expected an integer from 0 to 65535, got "99999"`},
-		{[]string{"PORT=9090"}, `ADMIN_PORT: expected a port different from PORT (9090), got "9090"`},
+		{[]string{"PORT=9090", "ADMIN_PORT=9090"}, `ADMIN_PORT: expected a port different from PORT (9090), got "9090"`},
 		{[]string{"LISTEN_HOST=localhost"}, `LISTEN_HOST: expected an IP address such as 127.0.0.1, or empty for all interfaces, got "localhost"`},
 		{[]string{"LOG_LEVEL=verbose"}, `LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"`},
 		{[]string{"TRUSTED_PROXIES=10.0.0.0/33"}, `TRUSTED_PROXIES: expected comma-separated IP addresses or CIDRs such as 10.0.0.0/8, got "10.0.0.0/33"`},
@@ -387,16 +388,12 @@ func TestInvalidConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.env, " "), func(t *testing.T) {
-			cmd := exec.Command(binaryPath)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binaryPath) // killed if it starts serving
 			cmd.Env = append([]string{"LISTEN_HOST=127.0.0.1", "ADMIN_PORT=0"}, tt.env...)
-			done := make(chan struct{})
-			var out []byte
-			var err error
-			go func() { out, err = cmd.Output(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				cmd.Process.Kill()
+			out, err := cmd.Output()
+			if ctx.Err() != nil {
 				t.Fatal("server with invalid configuration did not exit; it must not start")
 			}
 			var exitErr *exec.ExitError

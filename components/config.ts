@@ -1,5 +1,6 @@
 // Stack config → typed, validated settings. Every problem is collected and reported in one error, each as
 // `key: expected …, got …`, before the program registers a single resource.
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ACR_ENDPOINTS,
@@ -14,6 +15,7 @@ import {
     REGISTRY_TYPES,
 } from "./config-schema";
 import { DEFAULTS } from "./defaults";
+import { expandHome, isKubeconfigContent } from "./kubeconfig";
 import { parseCpu, parseMemory } from "./quantity";
 import type { RegistrySettings } from "./registry";
 import {
@@ -441,6 +443,9 @@ function readKubernetes(r: Reader): KubernetesSettings {
         r.unusedUnless(false, ["kubeconfig", "kubeContext"], "when renderYamlTo is set (rendering needs no cluster)");
     }
     const kubeconfig = r.optionalString("kubeconfig");
+    if (kubeconfig !== undefined && !isKubeconfigContent(kubeconfig) && !fs.existsSync(expandHome(kubeconfig))) {
+        r.problem("kubeconfig", "kubeconfig contents or the path of an existing file", "a path to a missing file");
+    }
     return {
         kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
         context: r.optionalString("kubeContext"),

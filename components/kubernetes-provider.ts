@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { expandHome, isKubeconfigContent } from "./kubeconfig";
 
 export interface KubernetesConnection {
     /** Kubeconfig contents or a path to a kubeconfig file; undefined: KUBECONFIG / ~/.kube/config. */
@@ -32,11 +33,10 @@ export function createKubernetesProvider(
 }
 
 function checkKubeconfig(kubeconfig: string): string {
-    const looksLikeYaml = /(^|\n)\s*(apiVersion|clusters|contexts)\s*:/.test(kubeconfig);
-    if (looksLikeYaml) {
+    if (isKubeconfigContent(kubeconfig)) {
         return kubeconfig;
     }
-    const file = kubeconfig.replace(/^~(?=\/)/, process.env.HOME ?? "~");
+    const file = expandHome(kubeconfig);
     if (!fs.existsSync(file)) {
         throw new Error(`kubeconfig: file ${file} not found (give the kubeconfig's contents or an existing path)`);
     }

@@ -5,6 +5,7 @@
 #   goship/golang:<go version>-bookworm
 #     = Debian bookworm rootfs from debootstrap (minbase + ca-certificates),
 #       using the apt mirror this machine is configured with,
+#     + the CA certificates added on this host (/usr/local/share/ca-certificates),
 #     + the host's Go toolchain (`go env GOROOT`) at /usr/local/go,
 #     imported with `docker import`, with the ENV of the official golang image.
 #
@@ -92,24 +93,31 @@ if [ "${FORCE:-0}" != 1 ] && docker image inspect "$image" >/dev/null 2>&1; then
   say "skipped import: $image already exists (FORCE=1 to re-import)"
 else
   mkdir -p "$cache_dir"
-  import_tar="$(mktemp "$cache_dir/import.XXXXXX.tar")"
-  trap 'rm -f "$import_tar"' EXIT
-  cp "$rootfs_tar" "$import_tar"
-  # Append GOROOT as /usr/local/go, where the official golang image has it.
-  goroot_parent="$(dirname "$goroot")"
-  goroot_name="$(basename "$goroot")"
-  tar --numeric-owner --owner=0 --group=0 -rf "$import_tar" -C "$goroot_parent" \
-    --transform "s,^${goroot_name},usr/local/go," "$goroot_name"
+  rootfs="$(mktemp -d "$cache_dir/import.XXXXXX")"
+  trap 'rm -rf "$rootfs"' EXIT
+  tar --numeric-owner -C "$rootfs" -xf "$rootfs_tar"
+  # Trust what this machine's administrator added (/usr/local/share/ca-certificates,
+  # e.g. a TLS-intercepting egress proxy's CA): without it the build stage cannot
+  # reach the Go module proxy. Kept there too, so update-ca-certificates keeps them.
+  local_cas=(/usr/local/share/ca-certificates/*.crt)
+  if [ -e "${local_cas[0]}" ]; then
+    cp "${local_cas[@]}" "$rootfs/usr/local/share/ca-certificates/"
+    cat "${local_cas[@]}" >>"$rootfs/etc/ssl/certs/ca-certificates.crt"
+    say "added ${#local_cas[@]} local CA certificate(s) from /usr/local/share/ca-certificates"
+  fi
+  # GOROOT goes where the official golang image has it.
+  mkdir -p "$rootfs/usr/local/go"
+  cp -a "$goroot/." "$rootfs/usr/local/go/"
   say "importing $image (Go $go_version from $goroot)"
-  docker import \
+  tar --numeric-owner -C "$rootfs" -c . | docker import \
     --change 'ENV GOLANG_VERSION='"$go_version" \
     --change 'ENV GOTOOLCHAIN=local' \
     --change 'ENV GOPATH=/go' \
     --change 'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'WORKDIR /go' \
     --change 'LABEL org.opencontainers.image.description="goship offline substitute for golang:'"$go_version-$suite"'"' \
-    "$import_tar" "$image" >/dev/null
-  rm -f "$import_tar"
+    - "$image" >/dev/null
+  rm -rf "$rootfs"
   trap - EXIT
   say "imported $image ($(docker image inspect --format '{{.Size}}' "$image") bytes)"
 fi

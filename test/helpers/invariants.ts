@@ -1,6 +1,6 @@
 // Properties every stack's resource graph must have, whatever its config.
 import * as assert from "node:assert/strict";
-import { ProgramRun, ofType } from "./mocks";
+import { IMAGE_BUILD, ProgramRun, ofType } from "./mocks";
 
 const POD_TEMPLATE_KINDS = ["kubernetes:apps/v1:Deployment"];
 
@@ -47,10 +47,16 @@ export function assertStackInvariants(run: ProgramRun, options: { production: bo
     }
 
     assert.match(String(run.outputs.imageRef), /@sha256:[0-9a-f]{64}$/);
-    const secrets = run.resources.filter((resource) => resource.type === "kubernetes:core/v1:Secret");
-    for (const secret of secrets) {
-        // Mocks see secret inputs as their plaintext; the program marks them secret (asserted per stack on outputs).
-        assert.ok(secret.inputs.stringData, `${secret.name} carries data`);
+    for (const secret of run.resources.filter((resource) => resource.type === "kubernetes:core/v1:Secret")) {
+        assert.ok(secret.secretPaths.some((at) => at === "stringData" || at.startsWith("stringData.")), `${secret.name}: data is a secret Output`);
+    }
+    const image = run.resources.find((resource) => resource.type === IMAGE_BUILD);
+    if (image) {
+        assert.ok(image.secretPaths.includes("password"), "registry password reaches the image build as a secret Output");
+    }
+    const clusterProvider = run.resources.find((resource) => resource.type === "pulumi:providers:kubernetes")!;
+    if (clusterProvider.inputs.kubeconfig !== undefined) {
+        assert.ok(clusterProvider.secretPaths.includes("kubeconfig"), "kubeconfig is a secret Output");
     }
 
     const guaranteed = scaledObjects.length + hpas.length === 0

@@ -6,7 +6,10 @@ import { PROJECT, PROJECT_DIR, StackConfig } from "./stack-config";
 export interface RecordedResource {
     type: string;
     name: string;
+    /** Inputs with secrets unwrapped, for asserting values. */
     inputs: Record<string, any>;
+    /** Dotted paths of the inputs that are secret. */
+    secretPaths: string[];
     provider?: string;
     urn: string;
 }
@@ -22,13 +25,16 @@ export interface ProgramRun {
 
 const FAKE_DIGEST = "sha256:" + "ab".repeat(32);
 
+/** The type token of GoServiceImage's dynamic resource. */
+export const IMAGE_BUILD = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
+
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "aws:ecr/repository:Repository":
             return { ...inputs, repositoryUrl: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${inputs.name}`, registryId: "123456789012" };
         case "alicloud:cr/repo:Repo":
             return { ...inputs, domainList: { public: "registry.cn-hangzhou.aliyuncs.com", vpc: "registry-vpc.cn-hangzhou.aliyuncs.com", internal: "" } };
-        case "pulumi-nodejs:dynamic:Resource":
+        case IMAGE_BUILD:
             return { ...inputs, digest: FAKE_DIGEST, ref: `${inputs.repository}@${FAKE_DIGEST}` };
         default:
             if (type.startsWith("kubernetes:")) {
@@ -58,6 +64,32 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
     }
 }
 
+/** The mock monitor passes secret inputs wrapped in Pulumi's secret signature. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function unwrapSecrets(input: unknown, at = ""): { value: any; secretPaths: string[] } {
+    if (Array.isArray(input)) {
+        const items = input.map((item, index) => unwrapSecrets(item, `${at}[${index}]`));
+        return { value: items.map((item) => item.value), secretPaths: items.flatMap((item) => item.secretPaths) };
+    }
+    if (typeof input !== "object" || input === null) {
+        return { value: input, secretPaths: [] };
+    }
+    const record = input as Record<string, unknown>;
+    if (record[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") {
+        const inner = unwrapSecrets(record.value, at);
+        return { value: inner.value, secretPaths: [at || ".", ...inner.secretPaths] };
+    }
+    const value: Record<string, unknown> = {};
+    const secretPaths: string[] = [];
+    for (const [key, child] of Object.entries(record)) {
+        const inner = unwrapSecrets(child, at ? `${at}.${key}` : key);
+        value[key] = inner.value;
+        secretPaths.push(...inner.secretPaths);
+    }
+    return { value, secretPaths };
+}
+
 const settle = (output: pulumi.Output<unknown>): Promise<{ value: unknown; secret: boolean }> =>
     new Promise((resolve) => {
         pulumi.all([output, pulumi.isSecret(output)]).apply(([value, secret]) => resolve({ value, secret }));
@@ -69,14 +101,16 @@ export async function runProgram(stack: string, stackConfig: StackConfig): Promi
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
     await pulumi.runtime.setMocks({
         newResource: (args) => {
+            const { value, secretPaths } = unwrapSecrets(args.inputs);
             run.resources.push({
                 type: args.type,
                 name: args.name,
-                inputs: args.inputs,
+                inputs: value,
+                secretPaths,
                 provider: args.provider,
                 urn: `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`,
             });
-            return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+            return { id: `${args.name}-id`, state: mockState(args.type, args.name, value) };
         },
         call: (args) => {
             run.calls.push({ token: args.token, inputs: args.inputs });

@@ -60,6 +60,7 @@ const CASES: Case[] = [
     { name: "ingress keys with ingress disabled", config: { ingressEnabled: "false", ingressHost: "a.example.com" }, expect: ['ingressHost: expected unset when ingressEnabled is false, got "a.example.com"'] },
     { name: "path without slash", config: { ingressPath: "api" }, expect: ['ingressPath: expected a path starting with /, got "api"'] },
     { name: "kubeconfig and render together", config: { kubeContext: "prod" }, expect: ['kubeContext: expected unset when renderYamlTo is set (rendering needs no cluster), got "prod"'] },
+    { name: "kubeconfig path that does not exist", config: { renderYamlTo: undefined, kubeconfig: secretValue("/nonexistent/kubeconfig") }, expect: ["kubeconfig: expected kubeconfig contents or the path of an existing file, got a path to a missing file"] },
     { name: "typo in a key", config: { replcas: "3" }, expect: ["replcas: expected a known key (did you mean replicas?)"] },
     { name: "bad boolean", config: { zoneSpread: "yes" }, expect: ['zoneSpread: expected true or false, got "yes"'] },
     { name: "bad platform", config: { imagePlatform: "amd64" }, expect: ['imagePlatform: expected os/arch like linux/amd64, got "amd64"'] },

@@ -1,7 +1,7 @@
 // Valid configurations beyond the three stack files: other registries, pull secrets, builders, switches.
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ofType, runProgram, single } from "../helpers/mocks";
+import { IMAGE_BUILD, ofType, runProgram, single } from "../helpers/mocks";
 import { secretValue, toEngineConfig } from "../helpers/stack-config";
 
 const GENERIC = {
@@ -16,7 +16,7 @@ describe("configuration variants under mocks", () => {
     it("Docker Hub: pushes to docker.io/<user>/<repo>", async () => {
         const run = await runProgram("variant", toEngineConfig(GENERIC));
         assert.equal(run.error, undefined, run.error?.message);
-        assert.equal(single(run, "pulumi-nodejs:dynamic:Resource").inputs.repository, "docker.io/someone/goship");
+        assert.equal(single(run, IMAGE_BUILD).inputs.repository, "docker.io/someone/goship");
     });
 
     it("imagePullSecret: a dockerconfigjson Secret from the registry login, used by the pods", async () => {
@@ -40,7 +40,7 @@ describe("configuration variants under mocks", () => {
         const namespace = single(run, "alicloud:cr/namespace:Namespace").inputs;
         assert.deepEqual([namespace.name, namespace.defaultVisibility, namespace.autoCreate], ["team", "PRIVATE", false]);
         assert.equal(single(run, "alicloud:cr/repo:Repo").inputs.repoType, "PRIVATE");
-        const image = single(run, "pulumi-nodejs:dynamic:Resource").inputs;
+        const image = single(run, IMAGE_BUILD).inputs;
         assert.equal(image.server, "registry-vpc.cn-hangzhou.aliyuncs.com");
         assert.equal(image.repository, "registry-vpc.cn-hangzhou.aliyuncs.com/team/goship");
         assert.equal(image.username, "aliyun-user");
@@ -53,7 +53,7 @@ describe("configuration variants under mocks", () => {
             registryUsername: "aliyun-user", registryPassword: secretValue("acr-password"), renderYamlTo: "/tmp/goship-test-render",
         }));
         assert.equal(ofType(run, "alicloud:cr/namespace:Namespace").length, 0);
-        assert.equal(single(run, "pulumi-nodejs:dynamic:Resource").inputs.repository, "crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com/team/goship");
+        assert.equal(single(run, IMAGE_BUILD).inputs.repository, "crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com/team/goship");
     });
 
     it("ECR with KMS encryption", async () => {
@@ -90,12 +90,13 @@ describe("configuration variants under mocks", () => {
         assert.equal(run.outputs.url, undefined);
     });
 
-    it("a kubeconfig path that does not exist fails with its name", async () => {
+    it("a kubeconfig path passes through as a path (state stays stable when its certificates rotate)", async () => {
         const run = await runProgram("variant", toEngineConfig({
-            ...GENERIC, renderYamlTo: undefined, kubeconfig: secretValue("/nonexistent/kubeconfig"),
+            ...GENERIC, renderYamlTo: undefined, kubeconfig: secretValue(__filename), kubeContext: "ci",
         }));
-        const provider = single(run, "pulumi:providers:kubernetes");
-        assert.equal(provider.inputs.kubeconfig, undefined, "the provider never got an unreadable kubeconfig");
+        const provider = single(run, "pulumi:providers:kubernetes").inputs;
+        assert.equal(provider.kubeconfig, __filename);
+        assert.equal(provider.context, "ci");
     });
 
     it("the pulumi-docker builder uses @pulumi/docker's Image with the same tag scheme", async () => {
@@ -104,6 +105,6 @@ describe("configuration variants under mocks", () => {
         assert.match(image.imageName, /^docker\.io\/someone\/goship:src-[0-9a-f]{20}$/);
         assert.equal(image.build.platform, "linux/amd64");
         assert.equal(image.registry.server, "docker.io");
-        assert.equal(ofType(run, "pulumi-nodejs:dynamic:Resource").length, 0);
+        assert.equal(ofType(run, IMAGE_BUILD).length, 0);
     });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { assertStackInvariants } from "../helpers/invariants";
-import { ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
+import { IMAGE_BUILD, ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
 import { readStackConfig, secretValue } from "../helpers/stack-config";
 
 describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
@@ -30,7 +30,7 @@ describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
     it("fetches a fresh ECR authorization token for the push", () => {
         const tokenCalls = run.calls.filter((call) => call.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken");
         assert.equal(tokenCalls.length, 1);
-        const image = single(run, "pulumi-nodejs:dynamic:Resource").inputs;
+        const image = single(run, IMAGE_BUILD).inputs;
         assert.equal(image.server, "123456789012.dkr.ecr.eu-west-1.amazonaws.com");
         assert.equal(image.repository, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/goship/dev");
         assert.equal(image.username, "AWS");

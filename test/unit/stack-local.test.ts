@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { assertStackInvariants } from "../helpers/invariants";
-import { ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
+import { IMAGE_BUILD, ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
 import { readStackConfig } from "../helpers/stack-config";
 
 describe("local stack (Pulumi.local.yaml) under mocks", () => {
@@ -20,7 +20,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
     });
 
     it("pushes to the local authenticated registry and deploys by digest", () => {
-        const image = single(run, "pulumi-nodejs:dynamic:Resource");
+        const image = single(run, IMAGE_BUILD);
         assert.equal(image.inputs.repository, "127.0.0.1:5000/goship");
         assert.equal(image.inputs.server, "127.0.0.1:5000");
         assert.equal(image.inputs.username, "goship");

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { assertStackInvariants } from "../helpers/invariants";
-import { ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
+import { IMAGE_BUILD, ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
 import { readStackConfig, secretValue } from "../helpers/stack-config";
 
 describe("prod stack (Pulumi.prod.yaml) under mocks", () => {
@@ -25,7 +25,7 @@ describe("prod stack (Pulumi.prod.yaml) under mocks", () => {
     });
 
     it("pushes through the VPC endpoint with the instance's temporary token", () => {
-        const image = single(run, "pulumi-nodejs:dynamic:Resource").inputs;
+        const image = single(run, IMAGE_BUILD).inputs;
         assert.equal(image.server, "cri-goshipprod01-registry-vpc.cn-hangzhou.cr.aliyuncs.com");
         assert.equal(image.username, "cr_temp_user");
         assert.equal(image.repository, "cri-goshipprod01-registry-vpc.cn-hangzhou.cr.aliyuncs.com/goship/goship");

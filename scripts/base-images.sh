@@ -59,6 +59,9 @@ goroot="$(go env GOROOT)"
 go_version="$(go env GOVERSION)" # e.g. go1.26.8
 go_version="${go_version#go}"
 image="goship/golang:${go_version}-${suite}"
+# A tag that survives Go patch releases, for stack config to name (e.g. goship/golang:1.26-bookworm).
+go_minor="$(printf '%s' "$go_version" | cut -d. -f1,2)"
+minor_image="goship/golang:${go_minor}-${suite}"
 
 "$script_dir/docker-engine.sh"
 
@@ -122,12 +125,24 @@ else
   say "imported $image ($(docker image inspect --format '{{.Size}}' "$image") bytes)"
 fi
 
-builder_image="$image"
+docker tag "$image" "$minor_image"
+builder_image="$minor_image"
 if [ -n "$push_to" ]; then
-  builder_image="$push_to/$image"
-  docker tag "$image" "$builder_image"
-  say "pushing $builder_image"
-  docker push "$builder_image" >/dev/null
+  # The caller logs in to $push_to (an authenticated registry) with its own DOCKER_CONFIG.
+  local_id="$(docker image inspect --format '{{.Id}}' "$image")"
+  for tag in "$image" "$minor_image"; do
+    docker tag "$image" "$push_to/$tag"
+    # The registry's manifest names the image's config digest, which is the local image ID.
+    remote_id="$(docker manifest inspect --insecure --verbose "$push_to/$tag" 2>/dev/null |
+      jq -r '.SchemaV2Manifest.config.digest // empty' 2>/dev/null)" || true
+    if [ "$remote_id" = "$local_id" ]; then
+      say "skipped push: $push_to/$tag is up to date"
+      continue
+    fi
+    say "pushing $push_to/$tag"
+    docker push "$push_to/$tag" >/dev/null
+  done
+  builder_image="$push_to/$minor_image"
 fi
 
 say "build args for app/Dockerfile:"

@@ -47,7 +47,7 @@ fi
 deadline=$((SECONDS + timeout_seconds))
 until engine_answers; do
   if [ "$SECONDS" -ge "$deadline" ]; then
-    printf 'docker-engine: ERROR: engine did not answer `docker info` within %ss. Last lines of %s:\n' \
+    printf "docker-engine: ERROR: engine did not answer 'docker info' within %ss. Last lines of %s:\n" \
       "$timeout_seconds" "$log_file" >&2
     tail -n 40 "$log_file" >&2 2>/dev/null || true
     exit 1

@@ -55,7 +55,7 @@ export class WebService extends pulumi.ComponentResource {
             pullSecretName: pullSecret?.metadata.name,
         }, child);
 
-        const service = createService(meta, settings.servicePort, child);
+        const service = createService(meta, { servicePort: settings.servicePort, exposeAdmin: settings.serviceMonitor }, child);
         if (settings.ingress) {
             createIngress(meta, settings.ingress, { serviceName: service.metadata.name, port: settings.servicePort }, child);
         }

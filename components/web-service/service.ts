@@ -3,17 +3,27 @@ import { APP_CONTRACT } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
 import { selectorLabels } from "./labels";
 
-/** ClusterIP Service: the HTTP port for the Ingress, the admin port (metrics, pprof) for the scraper. */
-export function createService(meta: ObjectMeta, servicePort: number, opts: ChildOptions): k8s.core.v1.Service {
+/**
+ * ClusterIP Service for the HTTP port. The admin port (metrics and pprof) is added only for a ServiceMonitor, which
+ * scrapes through a Service port; annotation-based scrapers reach the pods directly.
+ */
+export function createService(
+    meta: ObjectMeta,
+    ports: { servicePort: number; exposeAdmin: boolean },
+    opts: ChildOptions,
+): k8s.core.v1.Service {
+    const servicePorts: k8s.types.input.core.v1.ServicePort[] = [
+        { name: "http", port: ports.servicePort, targetPort: "http", protocol: "TCP" },
+    ];
+    if (ports.exposeAdmin) {
+        servicePorts.push({ name: "admin", port: APP_CONTRACT.adminPort, targetPort: "admin", protocol: "TCP" });
+    }
     return new k8s.core.v1.Service(`${meta.name}-service`, {
         metadata: meta,
         spec: {
             type: "ClusterIP",
             selector: selectorLabels(meta.name),
-            ports: [
-                { name: "http", port: servicePort, targetPort: "http", protocol: "TCP" },
-                { name: "admin", port: APP_CONTRACT.adminPort, targetPort: "admin", protocol: "TCP" },
-            ],
+            ports: servicePorts,
         },
     }, opts);
 }

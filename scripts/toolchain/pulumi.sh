@@ -141,6 +141,12 @@ gomod_required() {
     });' "$2"
 }
 
+# gomod_go GOMOD_FILE -> its go directive.
+gomod_go() {
+  go mod edit -json "$1" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => process.stdout.write(JSON.parse(s).Go || "1.21"));'
+}
+
 need() { # need FILE -> true if FILE must be (re)built
   [[ -n "$REBUILD" || ! -x "$1" ]]
 }
@@ -170,7 +176,7 @@ langhost_resolve() {
   warn "the Go module proxy does not serve $LANGHOST_MOD at v$PV${hash:+ or commit $hash} (${err1##*: }); building pulumi-language-nodejs from $PULUMI_SDK@$LANGHOST_FALLBACK_SDK, the newest sdk/v3 module that still contains it"
   mod_download "$PULUMI_SDK@$LANGHOST_FALLBACK_SDK" || toolchain_die "cannot download $PULUMI_SDK@$LANGHOST_FALLBACK_SDK: $DL_ERR"
   [[ -d "$DL_DIR/nodejs/cmd/pulumi-language-nodejs" ]] || toolchain_die "$PULUMI_SDK@$LANGHOST_FALLBACK_SDK has no nodejs/cmd/pulumi-language-nodejs"
-  LH_KIND=sdk LH_VERSION=$LANGHOST_FALLBACK_SDK LH_GOMOD=$DL_GOMOD
+  LH_KIND=sdk LH_VERSION=$LANGHOST_FALLBACK_SDK LH_GOMOD=$DL_GOMOD LH_DIR=$DL_DIR
 }
 
 # A throw-away wrapper module that requires pkg/v3 and sdk/v3 at the same tag and
@@ -227,26 +233,59 @@ build_cli() {
   } >"$BIN/../BUILDINFO.pulumi"
 }
 
-# Fallback: the language host as a package of an old sdk/v3, in its own wrapper
-# module (it cannot share a module graph with sdk/v3 at the release).
+# Fallback: the language host of an old sdk/v3, copied out of that module zip
+# into its own wrapper module (it cannot share a module graph with sdk/v3 at the
+# release) and patched for the current engine (each edit must match once):
+#  1. the program gets the engine's monitor address, not the address of the old
+#     host's ResourceMonitor proxy, which lacks the newer RPCs
+#     (RegisterStackTransform, RegisterResourceHook, RegisterPackage, ...);
+#  2. Pulumi.yaml runtime options (typescript, tsconfig, nodeargs) are read from
+#     RunRequest.info, where current engines send them (langhost/goship_programinfo.go);
+#  3. the program gets --root-directory, as from current hosts.
+LANGHOST_PATCHES=(
+  'fmt.Sprintf("127.0.0.1:%d", handle.Port), pipes.directory())'
+  'req.GetMonitorAddress(), pipes.directory()) // goship: no monitor proxy'
+  'func (host *nodeLanguageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {'
+  'func (host *nodeLanguageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	host = goshipWithProgramInfo(host, req) // goship: runtime options from RunRequest.info'
+  'maybeAppendArg("pwd", req.GetPwd())'
+  'maybeAppendArg("pwd", req.GetPwd())
+	maybeAppendArg("root-directory", goshipRootDirectory(req)) // goship'
+)
 build_langhost_from_sdk() {
-  local dir=$SRC/langhost-sdk-$LH_VERSION
+  local dir=$SRC/langhost-sdk-$LH_VERSION f
   local -a reps=()
   mapfile -t reps < <(remote_replaces "$LH_GOMOD")
+  rm -rf "$dir"
   mkdir -p "$dir" "$BIN"
+  for f in "$LH_DIR"/nodejs/cmd/pulumi-language-nodejs/*.go; do
+    [[ "$f" == *_test.go ]] || install -m 0644 "$f" "$dir/"
+  done
+  install -m 0644 "$here/langhost/goship_programinfo.go" "$dir/"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const fs = require("fs"), [file, ...p] = process.argv.slice(1);
+    let src = fs.readFileSync(file, "utf8");
+    for (let i = 0; i < p.length; i += 2) {
+      const n = src.split(p[i]).length - 1;
+      if (n !== 1) { console.error(`language host patch ${i / 2 + 1}: expected 1 match, found ${n}: ${p[i]}`); process.exit(1); }
+      src = src.replace(p[i], () => p[i + 1]);
+    }
+    fs.writeFileSync(file, src);' "$dir/main.go" "${LANGHOST_PATCHES[@]}"
+  echo "    patched main.go ($((${#LANGHOST_PATCHES[@]} / 2)) edits) + goship_programinfo.go"
   (
     cd "$dir"
-    rm -f go.mod go.sum tools.go
-    printf '//go:build tools\n\npackage tools\n\nimport _ "%s/nodejs/cmd/pulumi-language-nodejs"\n' "$PULUMI_SDK" >tools.go
     go mod init example.local/pulumi-language-nodejs >/dev/null 2>&1
-    go mod edit -require="$PULUMI_SDK@$LH_VERSION" "${reps[@]}"
+    # Compile the copied package with the language version of its own module.
+    go mod edit -go="$(gomod_go "$LH_GOMOD")" -require="$PULUMI_SDK@$LH_VERSION" "${reps[@]}"
     go mod tidy
     [[ "$(go list -m -f '{{.Version}}' "$PULUMI_SDK")" == "$LH_VERSION" ]] || toolchain_die "$PULUMI_SDK did not stay at $LH_VERSION"
+    go vet . >/dev/null
     go build -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LH_VERSION" \
-      -o "$BIN/.pulumi-language-nodejs.tmp.$$" "$PULUMI_SDK/nodejs/cmd/pulumi-language-nodejs"
-    install_atomic "$BIN/.pulumi-language-nodejs.tmp.$$" "$BIN/pulumi-language-nodejs"
+      -o "$BIN/.pulumi-language-nodejs.tmp.$$" .
   )
+  install_atomic "$BIN/.pulumi-language-nodejs.tmp.$$" "$BIN/pulumi-language-nodejs"
 }
 
 write_langhost_buildinfo() {
@@ -255,7 +294,7 @@ write_langhost_buildinfo() {
     if [[ "$LH_KIND" == module ]]; then
       echo "  $LANGHOST_MOD $LH_VERSION"
     else
-      echo "  FALLBACK: pulumi-language-nodejs built from $PULUMI_SDK $LH_VERSION, not v$PV (not on the Go module proxy)"
+      echo "  FALLBACK: pulumi-language-nodejs built from $PULUMI_SDK $LH_VERSION (patched, see pulumi.sh), not v$PV (not on the Go module proxy)"
     fi
   } >"$BIN/../BUILDINFO.language-nodejs"
 }
@@ -390,7 +429,9 @@ if [[ -n "$want_pulumi$want_lh" ]]; then
     step "resolve pulumi-language-nodejs source" langhost_resolve
   fi
   if [[ -n "$want_pulumi" || "$LH_KIND" == module ]]; then
-    step "build pulumi $PV${want_lh:+ (and language host)}" build_cli "$want_pulumi" "$want_lh"
+    label="build pulumi $PV"
+    if [[ "$LH_KIND" == module ]]; then label+=" and pulumi-language-nodejs $LH_VERSION"; fi
+    step "$label" build_cli "$want_pulumi" "$want_lh"
   fi
   if [[ -n "$want_lh" && "$LH_KIND" == sdk ]]; then
     step "build pulumi-language-nodejs from sdk $LH_VERSION" build_langhost_from_sdk

@@ -26,7 +26,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(image.inputs.username, "goship");
         assert.equal(image.inputs.insecure, true);
         assert.match(image.inputs.tag, /^src-[0-9a-f]{20}$/);
-        assert.equal(image.inputs.buildArgs.BUILDER_IMAGE, "goship/golang:1.26-bookworm");
+        assert.equal(image.inputs.buildArgs.BUILDER_IMAGE, "127.0.0.1:5000/goship/golang:1.26-bookworm");
         assert.equal(image.inputs.buildArgs.RUNTIME_IMAGE, "scratch");
         assert.equal(image.inputs.network, "host");
         assert.match(String(run.outputs.imageRef), /^127\.0\.0\.1:5000\/goship@sha256:/);
@@ -64,6 +64,11 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.deepEqual(configMap.data, { APP_GREETING: "hello from the local stack" });
         const container = single(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
         assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
+    });
+
+    it("exposes only the HTTP port on the Service (admin = metrics + pprof stays on the pods)", () => {
+        const ports = single(run, "kubernetes:core/v1:Service").inputs.spec.ports;
+        assert.deepEqual(ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
     });
 
     it("exports what a user needs", () => {

@@ -67,6 +67,8 @@ describe("prod stack (Pulumi.prod.yaml) under mocks", () => {
         const ingress = single(run, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
         assert.equal(ingress.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
         assert.deepEqual(ingress.spec.tls, [{ secretName: "goship-tls", hosts: ["goship.example.com"] }]);
+        const ports = single(run, "kubernetes:core/v1:Service").inputs.spec.ports;
+        assert.deepEqual(ports.map((port: { name: string }) => port.name), ["http", "admin"], "the ServiceMonitor scrapes the admin port");
         const monitor = single(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
         assert.deepEqual(monitor.spec.endpoints, [{ port: "admin", path: "/metrics", interval: "30s" }]);
         const policy = single(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec;

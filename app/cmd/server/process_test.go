@@ -291,7 +291,7 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// After the drain the listener is closed although a request is in flight.
 	time.Sleep(time.Until(sigterm.Add(drain + 300*time.Millisecond)))
-	p.waitFor("shutdown: listeners closed; waiting for in-flight requests", time.Second)
+	p.waitFor("shutdown: closing listeners; waiting for in-flight requests", time.Second)
 	select {
 	case <-p.exited:
 		t.Fatal("process exited before the in-flight request completed")

@@ -4,12 +4,17 @@ package middleware
 
 import (
 	"crypto/rand"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 )
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-ID"
+
+// requestIDKey is the header map key: indexing with it directly skips the
+// per-call canonicalisation (and allocation) of Header.Get and Header.Set.
+var requestIDKey = http.CanonicalHeaderKey(RequestIDHeader)
 
 const maxRequestIDLength = 128
 
@@ -20,18 +25,23 @@ const maxRequestIDLength = 128
 // gin-contrib/requestid).
 func RequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id := c.GetHeader(RequestIDHeader)
-		if !ValidRequestID(id) {
+		var id string
+		if inbound := c.Request.Header[requestIDKey]; len(inbound) > 0 && ValidRequestID(inbound[0]) {
+			id = inbound[0]
+		} else {
 			id = rand.Text() // 26 base32 characters, 128 bits of randomness
 		}
-		c.Writer.Header().Set(RequestIDHeader, id)
+		c.Writer.Header()[requestIDKey] = []string{id}
 		c.Next()
 	}
 }
 
 // RequestIDFrom returns the id that RequestID assigned to the request.
 func RequestIDFrom(c *gin.Context) string {
-	return c.Writer.Header().Get(RequestIDHeader)
+	if id := c.Writer.Header()[requestIDKey]; len(id) > 0 {
+		return id[0]
+	}
+	return ""
 }
 
 // ValidRequestID accepts 1–128 characters from a conservative set (letters,

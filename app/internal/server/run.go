@@ -116,16 +116,16 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version st
 	readiness.MarkDraining()
 	logger.Info("shutdown: draining; readiness is now 503",
 		slog.String("drain_delay", cfg.ShutdownDrainDelay.String()), slog.String("timeout", cfg.ShutdownTimeout.String()))
+	var serveErr error // a server that fails while draining still fails the exit code
 	select {
 	case <-time.After(cfg.ShutdownDrainDelay):
-	case err := <-serveErrors:
-		logger.Error("server failed while draining", slog.String("error", err.Error()))
+	case serveErr = <-serveErrors:
 	}
 
-	logger.Info("shutdown: listeners closed; waiting for in-flight requests")
+	logger.Info("shutdown: closing listeners; waiting for in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	// The admin server stops last so metrics stay scrapable during the drain.
+	// The admin server stops last so metrics stay scrapable while requests finish.
 	err = errors.Join(public.Shutdown(shutdownCtx), adminServer.Shutdown(shutdownCtx))
 	if errors.Is(err, context.DeadlineExceeded) {
 		public.Close()
@@ -134,7 +134,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version st
 			slog.String("timeout", cfg.ShutdownTimeout.String()))
 		return errShutdownDeadline
 	}
-	if err != nil {
+	if err := errors.Join(serveErr, err); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	logger.Info("shutdown: complete")

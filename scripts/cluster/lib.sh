@@ -1,0 +1,205 @@
+# shellcheck shell=bash
+# Shared by scripts/cluster/*.sh: pinned versions, cache layout, process
+# supervision helpers. Sourced, never run.
+#
+# Cache layout (CACHE = ${GOSHIP_CACHE:-$HOME/.cache/goship}, outside the repo):
+#   $CACHE/kubernetes-v<K>/bin/{kube-apiserver,...,kubectl,pause}
+#   $CACHE/kubernetes-v<K>/images/pause-<P>.tar     docker-archive, tagged registry.k8s.io/pause:<P>
+#   $CACHE/kubernetes-v<K>/BUILDINFO                 module versions and checksums used
+#   $CACHE/kubernetes-v<K>/wrapper/                  the wrapper Go module (go.mod, go.sum, tools.go)
+#   $CACHE/coredns-v<C>/bin/coredns
+#   $CACHE/cluster/{pki,etcd,logs,run,kubelet,...}   state of the running cluster (up.sh)
+
+_cluster_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib/steps.sh
+. "$_cluster_here/../lib/steps.sh"
+
+# Newest 1.30 patch on the Go module proxy when this was written
+# (`go list -m -versions k8s.io/kubernetes` lists v1.30.4 and v1.30.14).
+# 1.30 is the ceiling: Debian's containerd is 1.6.20 and the host is cgroup v1.
+KUBE_VERSION=${KUBE_VERSION:-1.30.14}
+# Sandbox ("pause") image the 1.30 kubelet/kubeadm expect (cmd/kubeadm/app/constants PauseVersion).
+PAUSE_VERSION=3.9
+PAUSE_IMAGE=registry.k8s.io/pause:$PAUSE_VERSION
+COREDNS_VERSION=${COREDNS_VERSION:-1.11.3}
+COREDNS_IMAGE=registry.k8s.io/coredns/coredns:v$COREDNS_VERSION
+
+KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+
+# Network plan.
+POD_CIDR=10.244.0.0/16
+NODE_POD_CIDR=10.244.0.0/24
+SERVICE_CIDR=10.96.0.0/12
+KUBERNETES_SVC_IP=10.96.0.1
+DNS_SVC_IP=10.96.0.10
+CLUSTER_DOMAIN=cluster.local
+BRIDGE_NAME=goship0
+BRIDGE_IP=10.244.0.1
+NODE_NAME=${GOSHIP_NODE_NAME:-goship-node}
+CNI_CONF=/etc/cni/net.d/10-goship-bridge.conflist
+
+# Loopback ports (defaults of the components, except etcd which avoids 2379/2380
+# in case another etcd runs on this machine).
+ETCD_CLIENT_PORT=${GOSHIP_ETCD_PORT:-23790}
+ETCD_PEER_PORT=${GOSHIP_ETCD_PEER_PORT:-23800}
+APISERVER_PORT=${GOSHIP_APISERVER_PORT:-6443}
+
+cluster_die() {
+  printf 'cluster: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+cluster_say() { printf 'cluster: %s\n' "$*"; }
+
+cluster_cache() {
+  local d
+  d=$(cache_dir)
+  mkdir -p "$d"
+  (cd "$d" && pwd)
+}
+kube_dir() { printf '%s/kubernetes-v%s\n' "$(cluster_cache)" "$KUBE_VERSION"; }
+kube_bin() { printf '%s/bin\n' "$(kube_dir)"; }
+pause_tar() { printf '%s/images/pause-%s.tar\n' "$(kube_dir)" "$PAUSE_VERSION"; }
+coredns_bin() { printf '%s/coredns-v%s/bin/coredns\n' "$(cluster_cache)" "$COREDNS_VERSION"; }
+coredns_tar() { printf '%s/coredns-v%s/images/coredns.tar\n' "$(cluster_cache)" "$COREDNS_VERSION"; }
+state_dir() { printf '%s/cluster\n' "$(cluster_cache)"; }
+
+# --- images without docker ----------------------------------------------------
+# make_image_tar OUT.tar REF ROOTFS_DIR ENTRYPOINT_JSON [USER]
+# Writes a single-layer docker-archive (what `docker save` produces; readable by
+# `docker load`, `ctr images import` and skopeo's docker-archive: transport)
+# from the files in ROOTFS_DIR. Deterministic: fixed mtimes and owners, so the
+# same input gives the same image ID. Written to OUT.tmp.$$ and renamed.
+make_image_tar() {
+  local out=$1 ref=$2 root=$3 entrypoint=$4 user=${5:-} work layer_sha cfg cfg_sha
+  work=$(mktemp -d)
+  mkdir -p "$work/img"
+  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=posix \
+    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+    -C "$root" -cf "$work/layer.tar" .
+  layer_sha=$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
+  mkdir -p "$work/img/$layer_sha"
+  mv "$work/layer.tar" "$work/img/$layer_sha/layer.tar"
+  cfg=$(jq -cn --arg diff "sha256:$layer_sha" --argjson ep "$entrypoint" --arg user "$user" '{
+      architecture: "amd64", os: "linux", created: "1970-01-01T00:00:00Z",
+      config: ({Entrypoint: $ep, Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}
+               + (if $user == "" then {} else {User: $user} end)),
+      rootfs: {type: "layers", diff_ids: [$diff]},
+      history: [{created: "1970-01-01T00:00:00Z", created_by: "goship scripts/cluster make_image_tar"}]
+    }')
+  cfg_sha=$(printf '%s' "$cfg" | sha256sum | cut -d' ' -f1)
+  printf '%s' "$cfg" >"$work/img/$cfg_sha.json"
+  jq -cn --arg c "$cfg_sha.json" --arg r "$ref" --arg l "$layer_sha/layer.tar" \
+    '[{Config: $c, RepoTags: [$r], Layers: [$l]}]' >"$work/img/manifest.json"
+  mkdir -p "$(dirname "$out")"
+  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/img" -cf "$out.tmp.$$" .
+  mv -f "$out.tmp.$$" "$out"
+  rm -rf "$work"
+}
+
+# write_if_changed FILE [MODE] < content: replace FILE atomically, and only when
+# the content differs (kube-proxy exits when its config file is rewritten, and
+# proc_start restarts a component whose config content changed).
+write_if_changed() {
+  local f=$1 mode=${2:-644} tmp
+  tmp=$(mktemp "$f.tmp.XXXXXX")
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  if cmp -s "$tmp" "$f"; then
+    rm -f "$tmp"
+  else
+    mv -f "$tmp" "$f"
+  fi
+}
+
+# --- process supervision ------------------------------------------------------
+# Every component runs detached (setsid nohup), logs to $STATE/logs/<name>.log,
+# and has $STATE/run/<name>.pid. `proc_alive NAME` checks the pid file AND that
+# the pid still runs the expected executable (pids get reused).
+
+proc_pidfile() { printf '%s/run/%s.pid\n' "$(state_dir)" "$1"; }
+proc_log() { printf '%s/logs/%s.log\n' "$(state_dir)" "$1"; }
+
+proc_pid() {
+  local f
+  f=$(proc_pidfile "$1")
+  [[ -s "$f" ]] && cat "$f"
+}
+
+proc_alive() {
+  local pid exe
+  pid=$(proc_pid "$1") || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [[ "$(basename "${exe% (deleted)}")" == "$2" ]]
+}
+
+# proc_start NAME EXE ARGS... : start unless already alive (idempotent). A
+# running process whose command line, or the content of the files listed in
+# $PROC_CONFIG_FILES, changed since it was started is restarted.
+proc_start() {
+  local name=$1 exe=$2 log pidf sum f
+  shift 2
+  log=$(proc_log "$name")
+  pidf=$(proc_pidfile "$name")
+  mkdir -p "$(dirname "$log")" "$(dirname "$pidf")"
+  sum=$({
+    printf '%s\0' "$exe" "$@"
+    for f in ${PROC_CONFIG_FILES:-}; do cat "$f"; done
+  } | sha256sum | cut -d' ' -f1)
+  if proc_alive "$name" "$(basename "$exe")"; then
+    if [[ "$(cat "$pidf.sum" 2>/dev/null)" == "$sum" ]]; then
+      cluster_say "$name already running (pid $(proc_pid "$name"))"
+      return 0
+    fi
+    cluster_say "$name: command line or configuration changed; restarting"
+    proc_stop "$name" "$(basename "$exe")"
+  fi
+  printf '\n=== %s start %s ===\n' "$name" "$(date -Is)" >>"$log"
+  setsid nohup "$exe" "$@" >>"$log" 2>&1 </dev/null &
+  echo $! >"$pidf"
+  echo "$sum" >"$pidf.sum"
+  cluster_say "$name started (pid $!, log $log)"
+}
+
+# proc_stop NAME EXE_BASENAME [TIMEOUT]: SIGTERM, wait, then SIGKILL.
+proc_stop() {
+  local name=$1 exe=$2 timeout=${3:-20} pid i
+  if ! proc_alive "$name" "$exe"; then
+    rm -f "$(proc_pidfile "$name")" "$(proc_pidfile "$name").sum"
+    return 0
+  fi
+  pid=$(proc_pid "$name")
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    cluster_say "$name (pid $pid) ignored SIGTERM for ${timeout}s; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$(proc_pidfile "$name")" "$(proc_pidfile "$name").sum"
+  cluster_say "$name stopped"
+}
+
+# wait_for NAME EXE TIMEOUT DESCRIPTION CMD...: poll CMD every 0.5s until it
+# succeeds; fail with the log tail when the process dies or time runs out.
+wait_for() {
+  local name=$1 exe=$2 timeout=$3 what=$4 deadline
+  shift 4
+  deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if [[ -n "$exe" ]] && ! proc_alive "$name" "$exe"; then
+      printf 'cluster: ERROR: %s exited while waiting for %s. Last lines of %s:\n' "$name" "$what" "$(proc_log "$name")" >&2
+      tail -n 40 "$(proc_log "$name")" >&2 || true
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      printf 'cluster: ERROR: %s: no %s within %ss. Last lines of %s:\n' "$name" "$what" "$timeout" "$(proc_log "$name")" >&2
+      tail -n 40 "$(proc_log "$name")" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}

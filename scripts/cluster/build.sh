@@ -79,7 +79,6 @@ prepare_wrapper() {
   gomod=$(jq -r .GoMod <<<"$out")
   K8S_SUM=$(jq -r .Sum <<<"$out")
   K8S_TIME=$(jq -r .Info <<<"$out" | xargs jq -r .Time)
-  K8S_DIR=$(jq -r .Dir <<<"$out")
   (
     cd "$tmp"
     go mod init goship.local/kubernetes-build >/dev/null 2>&1

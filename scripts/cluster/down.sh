@@ -50,7 +50,8 @@ step "remove pod sandboxes (CRI)" remove_pods
 # Shims of OUR containerd: their command line names our socket address.
 our_shims() {
   local pid
-  for pid in $(pgrep -x containerd-shim-runc-v2 || true); do
+  # (pgrep -x cannot match it: the kernel truncates process names to 15 characters)
+  for pid in $(pgrep -f '^/usr/bin/containerd-shim-runc-v2 ' || true); do
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-address $CTRD_SOCK " && echo "$pid"
   done
   return 0
@@ -60,7 +61,7 @@ stop_runtime() {
   local pids pid i
   pids=$(our_shims)
   if [[ -n "$pids" ]]; then
-    cluster_say "stopping leftover containerd shims (and their containers): $(echo $pids)"
+    cluster_say "stopping leftover containerd shims (and their containers): ${pids//$'\n'/ }"
     # Killing a shim does not kill its container processes; kill the containers first
     # (children of the shim), then the shim.
     for pid in $pids; do
@@ -79,12 +80,12 @@ step "stop containerd and its shims" stop_runtime
 # Unmount (deepest first) everything below the kubelet and containerd directories,
 # and the network namespaces containerd bind-mounted.
 unmount_all() {
-  local roots=(/var/lib/kubelet /run/containerd "$STATE/containerd" /run/netns /var/run/netns) mnts m n=0 root
-  mnts=$(awk '{print $5}' /proc/self/mountinfo | while read -r m; do
-    for root in "${roots[@]}"; do
-      [[ "$m" == "$root"/* ]] && { echo "$m"; break; }
-    done
-  done | awk '{print length, $0}' | sort -rn | cut -d' ' -f2- | uniq)
+  local mnts m n=0
+  # mount points (field 5 of mountinfo) below our roots, deepest first
+  mnts=$(awk -v roots="/var/lib/kubelet /run/containerd $STATE/containerd /run/netns /var/run/netns" '
+    BEGIN { nr = split(roots, r, " ") }
+    { for (i = 1; i <= nr; i++) if (index($5, r[i] "/") == 1) { print length($5), $5; break } }
+  ' /proc/self/mountinfo | sort -rn | cut -d' ' -f2- | uniq)
   for m in $mnts; do
     # Only network namespaces containerd's CRI created (cni-<uuid>), not other users'.
     if [[ "$m" == /run/netns/* || "$m" == /var/run/netns/* ]] && [[ "$(basename "$m")" != cni-* ]]; then
@@ -106,26 +107,39 @@ stop_control_plane() {
 }
 step "stop control plane and etcd" stop_control_plane
 
-# iptables: kube-proxy's own cleanup removes its KUBE-* chains; the CNI plugins'
-# chains (CNI-*: bridge ipMasq, portmap, firewall) are removed here.
+# iptables: kube-proxy's own cleanup removes its rules; what remains of ours is
+# removed here, for IPv4 and IPv6: the kubelet's chains (KUBE-FIREWALL,
+# KUBE-KUBELET-CANARY, KUBE-MARK-MASQ, KUBE-IPTABLES-HINT, ...) and the CNI
+# plugins' chains (CNI-*: bridge ipMasq, portmap, firewall). Nothing else on
+# this host uses the KUBE-/CNI- prefixes (Docker uses DOCKER*).
 cleanup_network() {
   if [[ -x "$BIN/kube-proxy" ]] && iptables -t nat -S KUBE-SERVICES >/dev/null 2>&1; then
     "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || cluster_say "WARNING: kube-proxy --cleanup failed"
   fi
-  local t chain
-  for t in filter nat mangle; do
-    # rules jumping to CNI-* chains first, then the chains
-    iptables -t "$t" -S 2>/dev/null | awk '$1 == "-A" && / -j CNI-/' | sed 's/^-A/-D/' | while read -r rule; do
-      # shellcheck disable=SC2086
-      eval iptables -t "$t" $rule 2>/dev/null || true
-    done
-    for chain in $(iptables -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^CNI-/ {print $2}'); do
-      iptables -t "$t" -F "$chain" 2>/dev/null || true
-    done
-    for chain in $(iptables -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^CNI-/ {print $2}'); do
-      iptables -t "$t" -X "$chain" 2>/dev/null || true
+  local ipt t chain rule n=0
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || continue
+    for t in filter nat mangle; do
+      # jumps from built-in/foreign chains into ours
+      while read -r rule; do
+        # shellcheck disable=SC2086 # the rule is word-split like iptables-save wrote it
+        eval "$ipt" -t "$t" "${rule/#-A/-D}" 2>/dev/null && n=$((n + 1))
+      done < <("$ipt" -t "$t" -S 2>/dev/null | awk '$1 == "-A" && $2 !~ /^(KUBE|CNI)-/ && / -j (KUBE|CNI)-/')
+      for chain in $("$ipt" -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^(KUBE|CNI)-/ {print $2}'); do
+        "$ipt" -t "$t" -F "$chain" 2>/dev/null || true
+      done
+      for chain in $("$ipt" -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^(KUBE|CNI)-/ {print $2}'); do
+        "$ipt" -t "$t" -X "$chain" 2>/dev/null && n=$((n + 1))
+      done
     done
   done
+  cluster_say "removed $n iptables rules/chains"
+  # kube-proxy turned route_localnet on (for NodePorts on 127.0.0.1); the kubelet's
+  # KUBE-FIREWALL rule that guarded it is gone now, so restore the original value.
+  if [[ -s "$STATE/run/route_localnet.orig" ]]; then
+    sysctl -qw net.ipv4.conf.all.route_localnet="$(cat "$STATE/run/route_localnet.orig")"
+    rm -f "$STATE/run/route_localnet.orig"
+  fi
   # Pod veths die with their namespaces; the bridges are ours.
   ip link del "$BRIDGE_NAME" 2>/dev/null || true
   ip link del goship-node 2>/dev/null || true

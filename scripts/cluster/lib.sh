@@ -10,6 +10,7 @@
 #   $CACHE/coredns-v<C>/bin/coredns
 #   $CACHE/cluster/{pki,etcd,logs,run,kubelet,...}   state of the running cluster (up.sh)
 
+# shellcheck disable=SC2034 # the constants below are used by the scripts that source this file
 _cluster_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/steps.sh
 . "$_cluster_here/../lib/steps.sh"

@@ -99,6 +99,8 @@ host_setup() {
   [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] || modprobe br_netfilter 2>/dev/null ||
     cluster_die "br_netfilter is missing (/proc/sys/net/bridge); Service traffic between pods on the bridge would bypass iptables"
   sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+  # kube-proxy sets route_localnet=1; down.sh restores the value from before the first up.
+  [[ -s "$STATE/run/route_localnet.orig" ]] || sysctl -n net.ipv4.conf.all.route_localnet >"$STATE/run/route_localnet.orig"
   # The kubelet and containerd need shared mount propagation (systemd hosts have it by default).
   if ! awk '$5 == "/" {exit !($0 ~ / shared:/)}' /proc/self/mountinfo; then
     mount --make-rshared /

@@ -151,8 +151,18 @@ const hexDigits = "0123456789abcdef"
 // \ufffd, U+2028 and U+2029 escaped.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	// Skip 8 bytes at a time while none needs a look: the common case is
+	// plain ASCII.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if needsLook(x) {
+			break
+		}
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
@@ -194,4 +204,20 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// needsLook reports whether any byte of x is below 0x20, '"', '\\' or
+// non-ASCII (no false negatives; see "Bit Twiddling Hacks", haszero/hasless).
+func needsLook(x uint64) bool {
+	quote := x ^ (ones * '"')
+	backslash := x ^ (ones * '\\')
+	control := (x - ones*0x20) &^ x
+	quote = (quote - ones) &^ quote
+	backslash = (backslash - ones) &^ backslash
+	return (x|control|quote|backslash)&highs != 0
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// probeRoutes are polled every few seconds by the kubelet; they are logged at
-// debug level so they do not drown the access log. A panic in one is still
-// logged at error level by Recovery.
-var probeRoutes = map[string]bool{"/livez": true, "/readyz": true}
+// isProbeRoute: the probes are polled every few seconds by the kubelet; they
+// are logged at debug level so they do not drown the access log. A panic in
+// one is still logged at error level by Recovery.
+func isProbeRoute(route string) bool { return route == "/livez" || route == "/readyz" }
 
 // AccessLog writes one JSON line per request after it completes. The query
 // string is not logged: it may carry tokens.
@@ -23,26 +23,33 @@ func AccessLog(logger *slog.Logger) gin.HandlerFunc {
 		route := routeLabel(c)
 		level := slog.LevelInfo
 		switch {
-		case probeRoutes[route]: // including /readyz's expected 503 while draining
+		case isProbeRoute(route): // including /readyz's expected 503 while draining
 			level = slog.LevelDebug
 		case status >= 500:
 			level = slog.LevelError
 		}
 		ctx := c.Request.Context()
-		if !logger.Enabled(ctx, level) {
+		handler := logger.Handler()
+		if !handler.Enabled(ctx, level) {
 			return
 		}
-		logger.LogAttrs(ctx, level, "request",
+		// The record goes to the handler directly, as Logger.LogAttrs would
+		// pass it, minus the runtime.Callers stack walk for a source location
+		// that the handler does not print (no AddSource).
+		end := time.Now()
+		record := slog.NewRecord(end, level, "request", 0)
+		record.AddAttrs(
 			slog.String("request_id", RequestIDFrom(c)),
 			slog.String("method", c.Request.Method),
 			slog.String("route", route),
 			slog.String("path", c.Request.URL.Path),
 			slog.Int("status", status),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000),
 			slog.String("client_ip", c.ClientIP()),
 			slog.String("user_agent", c.Request.UserAgent()),
 		)
+		_ = handler.Handle(ctx, record) // as Logger.LogAttrs, which ignores it too
 	}
 }
 

@@ -1,8 +1,11 @@
 package middleware
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +20,23 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+
+	// series caches the children per label set: WithLabelValues hashes and
+	// validates every label value and takes a read lock on each call; this is
+	// one lock-free map lookup. The map is copied on a miss, which happens
+	// once per (method, route, code): all three are bounded.
+	series   atomic.Pointer[map[seriesKey]seriesChildren]
+	seriesMu sync.Mutex // serialises misses
+}
+
+type seriesKey struct {
+	method, route string
+	code          int
+}
+
+type seriesChildren struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 // NewMetrics registers the collectors with reg.
@@ -37,6 +57,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "HTTP requests being served.",
 		}),
 	}
+	m.series.Store(&map[seriesKey]seriesChildren{})
 	reg.MustRegister(m.requests, m.duration, m.inFlight)
 	return m
 }
@@ -49,11 +70,31 @@ func (m *Metrics) Handler() gin.HandlerFunc {
 		defer m.inFlight.Dec()
 		c.Next()
 
-		method := methodLabel(c.Request.Method)
-		route := routeLabel(c)
-		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+		children := m.children(seriesKey{methodLabel(c.Request.Method), routeLabel(c), c.Writer.Status()})
+		children.requests.Inc()
+		children.duration.Observe(time.Since(start).Seconds())
 	}
+}
+
+func (m *Metrics) children(key seriesKey) seriesChildren {
+	if children, ok := (*m.series.Load())[key]; ok {
+		return children
+	}
+	m.seriesMu.Lock()
+	defer m.seriesMu.Unlock()
+	old := *m.series.Load()
+	if children, ok := old[key]; ok {
+		return children
+	}
+	children := seriesChildren{
+		requests: m.requests.WithLabelValues(key.method, key.route, strconv.Itoa(key.code)),
+		duration: m.duration.WithLabelValues(key.method, key.route),
+	}
+	updated := make(map[seriesKey]seriesChildren, len(old)+1)
+	maps.Copy(updated, old)
+	updated[key] = children
+	m.series.Store(&updated)
+	return children
 }
 
 // methodLabel bounds the method label: arbitrary request methods become "other".

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/goship/app/internal/config"
+	"github.com/goship/app/internal/logging"
 )
 
 // Exit codes of the process.
@@ -29,7 +30,12 @@ func Main(version string, lookup config.Lookup, stdout io.Writer) int {
 		slog.New(slog.NewJSONHandler(stdout, nil)).Error(err.Error(), slog.String("version", version))
 		return ExitInvalidConf
 	}
-	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Lines are group-committed: the access log's write(2) leaves the request
+	// path, and many lines share one under load. The deferred Close writes
+	// whatever is pending before Main returns, also when a panic unwinds Main.
+	out := logging.NewWriter(stdout, logging.DefaultBufferLimit)
+	defer out.Close()
+	logger := slog.New(logging.NewHandler(out, cfg.LogLevel))
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()

@@ -11,9 +11,11 @@
 #           gin             the service as deployed (LOG_LEVEL=info: one access
 #                           log line per request, written to /dev/null)
 #           gin-no-access   the service with LOG_LEVEL=warn (no access log)
+#           gin-before      only if COMPARE_SERVER is set: that server binary
+#                           (e.g. built from an older commit), LOG_LEVEL=info
 #
 # Environment: ROUNDS (5), DURATION (8s), THREADS (2), CONNECTIONS (50),
-#              BASE_PORT (18080; uses BASE_PORT..BASE_PORT+5)
+#              BASE_PORT (18080; uses BASE_PORT..BASE_PORT+6), COMPARE_SERVER
 set -euo pipefail
 
 rounds="${ROUNDS:-5}"
@@ -55,6 +57,11 @@ start_server bare "$base_port" ADDR="127.0.0.1:$base_port"
 start_server gin $((base_port + 1)) LISTEN_HOST=127.0.0.1 PORT=$((base_port + 1)) ADMIN_PORT=$((base_port + 2)) LOG_LEVEL=info
 start_server gin-no-access $((base_port + 3)) LISTEN_HOST=127.0.0.1 PORT=$((base_port + 3)) ADMIN_PORT=$((base_port + 4)) LOG_LEVEL=warn
 variants=(bare gin gin-no-access)
+if [ -n "${COMPARE_SERVER:-}" ]; then
+  ln -s "$(realpath "$COMPARE_SERVER")" "$work/gin-before-bin"
+  start_server gin-before $((base_port + 5)) LISTEN_HOST=127.0.0.1 PORT=$((base_port + 5)) ADMIN_PORT=$((base_port + 6)) LOG_LEVEL=info
+  variants+=(gin-before)
+fi
 
 for name in "${variants[@]}"; do
   for _ in $(seq 50); do curl -sf "${url[$name]}" >/dev/null && break; sleep 0.1; done
@@ -104,7 +111,7 @@ summary() {
 echo
 echo "| variant | req/s ratio to bare: median (min–max) | bare CPU/req ÷ variant CPU/req: median (min–max) |"
 echo "|---|---|---|"
-for name in gin gin-no-access; do
+for name in "${variants[@]:1}"; do
   # shellcheck disable=SC2086 # the value lists are split into arguments on purpose
   printf '| %s | %s | %s |\n' "$name" "$(summary ${rps_ratios[$name]})" "$(summary ${cpu_ratios[$name]})"
 done

@@ -23,6 +23,7 @@ tools_dir="${GOSHIP_CACHE:-$HOME/.cache/goship}/go-tools/staticcheck-$staticchec
 fuzz_targets=(
   "./internal/api FuzzRouter"
   "./internal/config FuzzLoad"
+  "./internal/logging FuzzHandler"
 )
 
 cd "$app_dir"

@@ -12,24 +12,20 @@ import (
 // DefaultBufferLimit bounds the bytes a Writer holds before Write blocks.
 const DefaultBufferLimit = 1 << 20
 
-// maxSpareCapacity: a batch buffer that grew larger than this (a burst) is
-// not kept for reuse.
-const maxSpareCapacity = 256 << 10
-
-// Writer is a group-commit writer: Write appends to a buffer and returns; one
-// background goroutine writes whatever has accumulated to the underlying
-// writer in a single Write (one write(2) for os.Stdout), then immediately
-// picks up what arrived meanwhile. Under light load every line is written as
-// soon as that goroutine runs (microseconds, there is no timer); under heavy
-// load many lines share one write(2).
+// Writer is a group-commit writer without a goroutine of its own. The first
+// Write that finds no write in progress becomes the writer: it writes its own
+// line to the underlying writer (one write(2) for os.Stdout) and then, still
+// in the same call, whatever other Writes appended meanwhile, until nothing is
+// pending. A Write that arrives while a write is in progress only appends and
+// returns. So on a quiet service every line is written at once by its own
+// Write, as with an unbuffered writer, and under load many lines share one
+// write(2), with no timer, no goroutine hand-off and no added scheduler work.
 //
 // Nothing is dropped and memory is bounded: when limit bytes are pending,
-// Write blocks until the background write catches up (back-pressure, as an
+// Write blocks until the write in progress catches up (back-pressure, as an
 // unbuffered os.Stdout would apply). Flush waits until everything written
-// before it is out; Close flushes and stops the goroutine, after which Write
-// goes straight to the underlying writer. What a crash (SIGKILL, fatal
-// runtime error) can lose is only what was appended since the current
-// background write started.
+// before it is out; Close flushes. What a crash (SIGKILL, fatal runtime error)
+// can lose is only what was appended while the last write(2) was in progress.
 //
 // Each Write is kept contiguous, so whole lines written concurrently never
 // interleave. A Writer is safe for concurrent use.
@@ -37,121 +33,54 @@ type Writer struct {
 	out   io.Writer
 	limit int
 
-	mu        sync.Mutex
-	drained   sync.Cond // signalled after every background write
-	pending   []byte    // appended, not yet handed to the background write
-	spare     []byte    // the other buffer, reused for the next batch
-	appended  uint64    // bytes ever appended
-	written   uint64    // bytes ever handed to out (written or failed)
-	err       error     // first error from out
-	closed    bool
-	wake      chan struct{} // capacity 1: "pending is not empty"
-	stop      chan struct{}
-	stopped   chan struct{}
-	closeOnce sync.Once
+	mu       sync.Mutex
+	drained  sync.Cond // signalled after every write to out
+	pending  []byte    // appended, not yet handed to out
+	spare    []byte    // the other buffer, reused for the next batch
+	writing  bool      // a Write call is writing to out
+	appended uint64    // bytes ever appended
+	written  uint64    // bytes ever handed to out (written or failed)
+	err      error     // first error from out
 }
 
-// NewWriter starts a Writer on out that blocks writers once limit bytes are
-// pending (DefaultBufferLimit if limit ≤ 0). Call Close to stop it.
+// NewWriter returns a Writer on out that blocks writers once limit bytes are
+// pending (DefaultBufferLimit if limit ≤ 0).
 func NewWriter(out io.Writer, limit int) *Writer {
 	if limit <= 0 {
 		limit = DefaultBufferLimit
 	}
-	w := &Writer{
-		out:     out,
-		limit:   limit,
-		wake:    make(chan struct{}, 1),
-		stop:    make(chan struct{}),
-		stopped: make(chan struct{}),
-	}
+	w := &Writer{out: out, limit: limit}
 	w.drained.L = &w.mu
-	go w.run()
 	return w
 }
 
-// Write appends p (copied) for the background write. It blocks only while
-// the buffer is at its limit. It returns the first error the underlying
-// writer reported, if any, but never drops p because of it.
+// Write appends p (copied) and, unless another Write is already writing,
+// writes everything pending. It blocks only while the buffer is at its limit.
+// It returns the first error the underlying writer reported, if any, but
+// never drops p because of it.
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.closed {
-		_, err := w.out.Write(p)
-		return len(p), err
-	}
 	// A single Write larger than the limit waits for an empty buffer only.
-	for len(w.pending) > 0 && len(w.pending)+len(p) > w.limit && !w.closed {
+	for len(w.pending) > 0 && len(w.pending)+len(p) > w.limit {
 		w.drained.Wait()
-	}
-	if w.closed { // closed while waiting
-		_, err := w.out.Write(p)
-		return len(p), err
 	}
 	w.pending = append(w.pending, p...)
 	w.appended += uint64(len(p))
-	select {
-	case w.wake <- struct{}{}:
-	default: // already signalled
+	if !w.writing {
+		w.writing = true
+		for len(w.pending) > 0 {
+			w.writeBatchLocked()
+		}
+		w.writing = false
 	}
 	return len(p), w.err
 }
 
-// Flush returns once everything written before the call has been handed to
-// the underlying writer, with the first error it reported.
-func (w *Writer) Flush() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	target := w.appended
-	for w.written < target && !w.closed {
-		w.drained.Wait()
-	}
-	return w.err
-}
-
-// Close flushes and stops the background goroutine. Later writes go straight
-// to the underlying writer, so nothing logged after Close is lost either.
-func (w *Writer) Close() error {
-	w.closeOnce.Do(func() {
-		close(w.stop)
-		<-w.stopped
-	})
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.err
-}
-
-func (w *Writer) run() {
-	defer close(w.stopped)
-	for {
-		select {
-		case <-w.wake:
-			w.writeBatch()
-		case <-w.stop:
-			w.mu.Lock()
-			// Writes that raced with stop: the last batch, under the lock so
-			// none can slip in between it and closed.
-			if len(w.pending) > 0 {
-				w.writeLocked(w.pending)
-				w.written = w.appended
-				w.pending = nil
-			}
-			w.closed = true
-			w.drained.Broadcast()
-			w.mu.Unlock()
-			return
-		}
-	}
-}
-
-// writeBatch hands everything pending to out in one Write, outside the lock,
-// so Write keeps appending to the other buffer meanwhile.
-func (w *Writer) writeBatch() {
-	w.mu.Lock()
+// writeBatchLocked hands everything pending to out in one Write, releasing
+// the lock meanwhile so that other Writes keep appending to the other buffer.
+func (w *Writer) writeBatchLocked() {
 	batch := w.pending
-	if len(batch) == 0 {
-		w.mu.Unlock()
-		return
-	}
 	w.pending, w.spare = w.spare[:0], nil
 	end := w.appended
 	w.mu.Unlock()
@@ -163,16 +92,29 @@ func (w *Writer) writeBatch() {
 		w.err = err
 	}
 	w.written = end
-	if cap(batch) <= maxSpareCapacity {
-		w.spare = batch[:0]
-	}
+	w.spare = batch[:0] // at most limit plus one line: memory stays bounded
 	w.drained.Broadcast()
-	w.mu.Unlock()
 }
 
-// writeLocked writes p with w.mu held (shutdown only).
-func (w *Writer) writeLocked(p []byte) {
-	if _, err := w.out.Write(p); err != nil && w.err == nil {
-		w.err = err
+// Flush returns once everything written before the call has been handed to
+// the underlying writer, with the first error it reported. (Everything is
+// handed over before the Write that appended it, or the Write in progress,
+// returns; Flush is for callers that need the guarantee at a point in time.)
+func (w *Writer) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	target := w.appended
+	for w.written < target {
+		if !w.writing && len(w.pending) > 0 { // cannot happen; be safe
+			w.writing = true
+			w.writeBatchLocked()
+			w.writing = false
+			continue
+		}
+		w.drained.Wait()
 	}
+	return w.err
 }
+
+// Close flushes. The Writer stays usable: later writes still get through.
+func (w *Writer) Close() error { return w.Flush() }

@@ -5,6 +5,7 @@ package middleware
 import (
 	"crypto/rand"
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 )
@@ -29,7 +30,7 @@ func RequestID() gin.HandlerFunc {
 		if inbound := c.Request.Header[requestIDKey]; len(inbound) > 0 && ValidRequestID(inbound[0]) {
 			id = inbound[0]
 		} else {
-			id = rand.Text() // 26 base32 characters, 128 bits of randomness
+			id = newRequestID()
 		}
 		c.Writer.Header()[requestIDKey] = []string{id}
 		c.Next()
@@ -60,4 +61,39 @@ func ValidRequestID(id string) bool {
 		}
 	}
 	return true
+}
+
+// randomBlocks hands out crypto/rand bytes read a block at a time: one
+// getrandom per 19 ids instead of one per id.
+var randomBlocks = sync.Pool{New: func() any { return &randomBlock{next: randomBlockSize} }}
+
+const (
+	randomBlockSize = 494 // 19 ids
+	requestIDLength = 26  // as crypto/rand.Text: 26 base32 characters, 130 bits
+	base32Alphabet  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+)
+
+type randomBlock struct {
+	bytes [randomBlockSize]byte
+	next  int
+}
+
+// newRequestID returns what crypto/rand.Text returns (26 characters of the
+// RFC 4648 base32 alphabet, each from one random byte), from pooled blocks of
+// crypto/rand output. A block's bytes are used once and never shared: the
+// pool hands a block to one goroutine at a time.
+func newRequestID() string {
+	block := randomBlocks.Get().(*randomBlock)
+	if block.next+requestIDLength > randomBlockSize {
+		rand.Read(block.bytes[:]) // never fails (Go ≥ 1.24 crashes the process instead)
+		block.next = 0
+	}
+	var id [requestIDLength]byte
+	for i, b := range block.bytes[block.next : block.next+requestIDLength] {
+		id[i] = base32Alphabet[b%32]
+	}
+	clear(block.bytes[block.next : block.next+requestIDLength]) // no trace of used bytes
+	block.next += requestIDLength
+	randomBlocks.Put(block)
+	return string(id[:])
 }

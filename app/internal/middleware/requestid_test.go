@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -26,5 +27,41 @@ func TestValidRequestID(t *testing.T) {
 		if got := ValidRequestID(tt.id); got != tt.want {
 			t.Errorf("ValidRequestID(%q) = %v, want %v", tt.id, got, tt.want)
 		}
+	}
+}
+
+func TestNewRequestIDLooksLikeRandText(t *testing.T) {
+	seen := make(map[string]bool)
+	for range 10 * randomBlockSize { // crosses many block refills
+		id := newRequestID()
+		if len(id) != 26 || strings.Trim(id, base32Alphabet) != "" || !ValidRequestID(id) {
+			t.Fatalf("id %q is not 26 base32 characters", id)
+		}
+		if seen[id] {
+			t.Fatalf("id %q generated twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestNewRequestIDConcurrently(t *testing.T) {
+	const goroutines, each = 8, 500
+	ids := make(chan string, goroutines*each)
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range each {
+				ids <- newRequestID()
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := make(map[string]bool)
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("id %q generated twice", id)
+		}
+		seen[id] = true
 	}
 }

@@ -30,9 +30,9 @@ func Main(version string, lookup config.Lookup, stdout io.Writer) int {
 		slog.New(slog.NewJSONHandler(stdout, nil)).Error(err.Error(), slog.String("version", version))
 		return ExitInvalidConf
 	}
-	// Lines are group-committed: the access log's write(2) leaves the request
-	// path, and many lines share one under load. The deferred Close writes
-	// whatever is pending before Main returns, also when a panic unwinds Main.
+	// Lines are group-committed (see logging.Writer): under load many lines
+	// share one write(2). The deferred Close flushes before Main returns, also
+	// when a panic unwinds Main.
 	out := logging.NewWriter(stdout, logging.DefaultBufferLimit)
 	defer out.Close()
 	logger := slog.New(logging.NewHandler(out, cfg.LogLevel))

@@ -1,23 +1,11 @@
 // The dynamic provider behind GoServiceImage. Its diff looks only at the content hash of the Go build inputs and at
 // where the image goes, so fresh credentials on every run (ECR and ACR tokens) never trigger a rebuild.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAndPush } from "./docker-cli";
+import { BuildRequest, buildAndPush } from "./docker-cli";
 
-/** What the provider receives (plain values; credentials arrive as secrets and are never returned). */
-export interface ImageProviderInputs {
-    repository: string;
-    tag: string;
+/** What the provider receives: a build request plus the hash that identifies the image. */
+export interface ImageProviderInputs extends BuildRequest {
     contentHash: string;
-    context: string;
-    dockerfile: string;
-    platform: string;
-    buildArgs: Record<string, string>;
-    network?: string;
-    server: string;
-    username: string;
-    password: string;
-    insecure: boolean;
-    logFile: string;
 }
 
 /** What the resource records in state: no credentials. */

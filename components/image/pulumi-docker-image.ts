@@ -5,10 +5,7 @@
 import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, IMAGE_TAG_PREFIX } from "../defaults";
-import { goProxyBuildArgs } from "./go-proxy";
-import { GoServiceImageArgs } from "./go-service-image";
-import { hashBuildInputs, imageContentHash } from "./source-hash";
+import { GoServiceImageArgs, planImageBuild } from "./build-plan";
 
 export class PulumiDockerGoServiceImage extends pulumi.ComponentResource {
     readonly ref: pulumi.Output<string>;
@@ -16,23 +13,17 @@ export class PulumiDockerGoServiceImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: GoServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:image:PulumiDockerGoServiceImage", name, {}, opts);
-        const dockerfile = args.dockerfile ?? DEFAULTS.image.dockerfile;
-        const platform = args.platform ?? DEFAULTS.image.platform;
-        const buildArgs = args.buildArgs ?? {};
-        const source = hashBuildInputs({
-            context: args.context, dockerfile, mainPackage: args.mainPackage ?? DEFAULTS.image.mainPackage, buildArgs, platform,
-        });
-        this.contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(source.hash, repository));
-        const passGoProxy = args.passGoProxy ?? DEFAULTS.image.passGoProxy;
+        const plan = planImageBuild(args);
+        this.contentHash = plan.contentHash;
 
         const image = new docker.Image(name, {
-            imageName: pulumi.interpolate`${args.registry.repositoryUrl}:${IMAGE_TAG_PREFIX}${this.contentHash.apply((hash) => hash.slice(0, 20))}`,
+            imageName: pulumi.interpolate`${args.registry.repositoryUrl}:${plan.tag}`,
             build: {
                 context: args.context,
-                dockerfile: path.join(args.context, dockerfile),
-                platform,
+                dockerfile: path.join(args.context, plan.dockerfile),
+                platform: plan.platform,
                 network: args.network,
-                args: { ...(passGoProxy ? goProxyBuildArgs(path.join(args.context, dockerfile)) : {}), ...buildArgs },
+                args: plan.buildArgs,
             },
             registry: {
                 server: args.registry.server,

@@ -13,7 +13,7 @@ _toolchain_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_toolchain_here/../lib/steps.sh"
 
 TOOLCHAIN_DEFAULT_PULUMI_VERSION=3.248.0
-TOOLCHAIN_DEFAULT_KUBERNETES_VERSION=4.34.2
+TOOLCHAIN_DEFAULT_KUBERNETES_VERSION=4.25.0
 
 toolchain_die() {
   printf 'error: %s\n' "$*" >&2

@@ -52,7 +52,7 @@ describe("toolchain bootstrap, interrupted and resumed", () => {
     const provider = path.join(cache, "toolchain", `kubernetes-provider-${versions.kubernetes}`, "pulumi-resource-kubernetes");
 
     it("leaves no half-built provider when interrupted mid-build", async () => {
-        const output = await interruptAfter(cache, `==> build pulumi-resource-kubernetes ${versions.kubernetes}`, 8000);
+        const output = await interruptAfter(cache, `==> build pulumi-resource-kubernetes ${versions.kubernetes}`, 3000);
         assert.ok(!output.includes("==> build pulumi "), "the finished CLI was not rebuilt");
         assert.ok(!fs.existsSync(provider), "no provider binary where a re-run would trust it");
     });

@@ -83,6 +83,7 @@ export const CONFIG_KEYS = {
     revisionHistoryLimit: { type: "integer", default: D.workload.revisionHistoryLimit, description: "Old ReplicaSets kept for rollback." },
     maxSurge: { type: "string", default: D.workload.maxSurge, description: "RollingUpdate maxSurge (count or percent)." },
     maxUnavailable: { type: "string", default: D.workload.maxUnavailable, description: "RollingUpdate maxUnavailable (count or percent)." },
+    rolloutTimeoutSeconds: { type: "integer", default: D.workload.rolloutTimeoutSeconds, description: "How long `pulumi up` waits for the Deployment's pods to be Ready before failing (pulumi.com/timeoutSeconds)." },
     zoneSpread: { type: "boolean", default: D.workload.zoneSpread, description: "Spread pods across topology.kubernetes.io/zone (in addition to nodes)." },
     servicePort: { type: "integer", default: D.workload.servicePort, description: "Port of the Service in front of the pods' HTTP port." },
     env: { type: "map", description: "Plain environment variables (a ConfigMap; a change rolls the pods)." },

@@ -466,6 +466,7 @@ function readService(r: Reader, production: boolean): WebServiceSettings {
         revisionHistoryLimit: r.integer("revisionHistoryLimit", 0, 100),
         maxSurge: r.string("maxSurge", INT_OR_PERCENT, "a count or a percentage like 25%"),
         maxUnavailable: r.string("maxUnavailable", INT_OR_PERCENT, "a count or a percentage like 0"),
+        timeoutSeconds: r.integer("rolloutTimeoutSeconds", 30, 3600),
     };
     if (/^0+%?$/.test(rollout.maxSurge) && /^0+%?$/.test(rollout.maxUnavailable)) {
         r.problem("maxUnavailable", "a non-zero value when maxSurge is 0 (a rollout could never progress)", describe(rollout.maxUnavailable));

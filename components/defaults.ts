@@ -59,6 +59,8 @@ export const DEFAULTS = {
         revisionHistoryLimit: 5,
         maxSurge: "25%",
         maxUnavailable: "0",
+        /** The Kubernetes provider's own default await is 10 minutes. */
+        rolloutTimeoutSeconds: 600,
         zoneSpread: false,
         servicePort: 80,
         tmpSizeLimit: "64Mi",

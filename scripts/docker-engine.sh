@@ -42,6 +42,9 @@ else
   # setsid + nohup: the engine must outlive this script and the shell that ran it.
   # shellcheck disable=SC2086 # DOCKERD_EXTRA_ARGS is deliberately word-split.
   setsid nohup dockerd ${DOCKERD_EXTRA_ARGS:-} >>"$log_file" 2>&1 </dev/null &
+  # npm run down stops the engine only when this file says we started it.
+  mkdir -p "$cache_dir/run"
+  echo $! >"$cache_dir/run/dockerd.pid"
 fi
 
 deadline=$((SECONDS + timeout_seconds))

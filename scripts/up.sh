@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# npm run up: bootstrap what is missing, then deploy the local stack and print its outputs.
+# npm run up: everything the local stack needs, then deploy it and check that it answers.
+#
+#   bootstrap (packages, node modules, Docker engine, Pulumi toolchain, registry, base images)
+#   → Kubernetes binaries and add-ons built from the Go module proxy (cached)
+#   → the single-node cluster and its add-ons (Traefik, metrics-server, KEDA CRDs)
+#   → pulumi up on the local stack (waits for Ready pods) → GET <url>ping through the Ingress
+# Idempotent: a second run rebuilds nothing and `pulumi up` reports no changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/steps.sh
 . scripts/lib/steps.sh
 
+pulumi() { bash scripts/toolchain/pulumi-run.sh "$@"; }
+
+# The Ingress is admitted when `pulumi up` returns; Traefik applies new routes within its 2 s throttle.
+check_ping() {
+  local url body="" deadline=$((SECONDS + 30))
+  url=$(pulumi stack output url --stack local)
+  until body=$(curl -fsS --max-time 3 "${url%/}/ping" 2>/dev/null) && [[ $body == '{"message":"pong"}' ]]; do
+    if ((SECONDS >= deadline)); then
+      echo "GET ${url%/}/ping did not answer {\"message\":\"pong\"} within 30 s (last answer: ${body:-none})." >&2
+      echo "Look at: kubectl --context goship-local -n goship get pods,ingress; ~/.cache/goship/cluster/logs/" >&2
+      return 1
+    fi
+    sleep 1
+  done
+  echo "GET ${url%/}/ping → $body"
+}
+
 step "bootstrap" bash scripts/bootstrap.sh
-step "pulumi up (local stack)" bash scripts/toolchain/pulumi-run.sh up --stack local --yes --skip-preview
-bash scripts/toolchain/pulumi-run.sh stack output --stack local
+step "Kubernetes v1.30 binaries (cached build)" bash scripts/cluster/build.sh
+step "cluster add-ons (cached build)" bash scripts/cluster/build-addons.sh
+step "local cluster" bash scripts/cluster/up.sh
+step "cluster add-ons: Traefik, metrics-server, KEDA CRDs" bash scripts/cluster/addons.sh
+step "pulumi up (local stack)" pulumi up --stack local --yes --skip-preview
+step "service answers through the Ingress" check_ping
+pulumi stack output --stack local

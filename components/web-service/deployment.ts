@@ -42,7 +42,8 @@ export function createDeployment(
     }
 
     return new k8s.apps.v1.Deployment(`${meta.name}-deployment`, {
-        metadata: meta,
+        // The provider waits this long for the rollout; a release whose pods never become Ready fails `pulumi up`.
+        metadata: { ...meta, annotations: { "pulumi.com/timeoutSeconds": String(settings.rollout.timeoutSeconds) } },
         spec: {
             // An autoscaler owns the count: declaring it too would fight the HPA/KEDA (a server-side-apply
             // conflict on every update).

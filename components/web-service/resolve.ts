@@ -20,6 +20,7 @@ export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
         },
         rollout: args.rollout ?? {
             revisionHistoryLimit: W.revisionHistoryLimit, maxSurge: W.maxSurge, maxUnavailable: W.maxUnavailable,
+            timeoutSeconds: W.rolloutTimeoutSeconds,
         },
         logLevel: args.logLevel ?? W.logLevel,
         zoneSpread: args.zoneSpread ?? W.zoneSpread,

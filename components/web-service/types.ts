@@ -25,6 +25,8 @@ export interface RolloutSettings {
     revisionHistoryLimit: number;
     maxSurge: string;
     maxUnavailable: string;
+    /** How long `pulumi up` waits for the rollout (Ready pods) before it reports failure. */
+    timeoutSeconds: number;
 }
 
 export interface IngressTls {

@@ -30,7 +30,6 @@ done
 
 STATE=$(state_dir)
 BIN=$(kube_bin)
-CTRD_SOCK=/run/containerd/containerd.sock
 T0=$SECONDS
 
 stop_node() {
@@ -155,6 +154,14 @@ if [[ -n "$purge" ]]; then
     fi
     rm -rf "$STATE" /var/lib/kubelet "$CNI_CONF"
     cluster_say "deleted $STATE, /var/lib/kubelet and $CNI_CONF"
+    # Its credentials were just deleted: drop the context up.sh put into the user's kubeconfig.
+    local target=${KUBECONFIG:-$HOME/.kube/config}
+    target=${target%%:*}
+    if [[ -f $target && -x $BIN/kubectl ]]; then
+      "$BIN/kubectl" --kubeconfig "$target" config delete-context "$USER_CONTEXT" >/dev/null 2>&1 || true
+      "$BIN/kubectl" --kubeconfig "$target" config delete-cluster "$USER_CONTEXT" >/dev/null 2>&1 || true
+      "$BIN/kubectl" --kubeconfig "$target" config delete-user "$USER_CONTEXT" >/dev/null 2>&1 || true
+    fi
   }
   step "purge state" purge_state
 fi

@@ -25,6 +25,21 @@ PAUSE_IMAGE=registry.k8s.io/pause:$PAUSE_VERSION
 COREDNS_VERSION=${COREDNS_VERSION:-1.11.3}
 COREDNS_IMAGE=registry.k8s.io/coredns/coredns:v$COREDNS_VERSION
 
+# Add-ons (build-addons.sh / addons.sh).
+# Traefik: v3.7 replaces a nested module by a local path the module zip omits
+# (github.com/traefik/traefik/dynamic/ext => ./pkg/config/dynamic/ext), so it
+# cannot be built from the proxy; v3.6.12 is the newest 3.6 the proxy lists.
+TRAEFIK_VERSION=${TRAEFIK_VERSION:-3.6.12}
+TRAEFIK_IMAGE=goship.local/traefik:v$TRAEFIK_VERSION
+# metrics-server v0.7.2 uses the k8s 0.29 libraries (v0.9.0 needs k8s 0.36).
+METRICS_SERVER_VERSION=${METRICS_SERVER_VERSION:-0.7.2}
+METRICS_SERVER_IMAGE=goship.local/metrics-server:v$METRICS_SERVER_VERSION
+# KEDA 2.16 supports Kubernetes 1.29-1.31; only its CRDs are applied.
+KEDA_VERSION=${KEDA_VERSION:-2.16.1}
+# Where the ingress controller listens (host network, loopback only).
+INGRESS_ADDR=${GOSHIP_INGRESS_ADDR:-127.0.0.1:8000}
+INGRESS_ADMIN_ADDR=${GOSHIP_INGRESS_ADMIN_ADDR:-127.0.0.1:8001}
+
 KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 # Network plan.
@@ -38,6 +53,8 @@ BRIDGE_NAME=goship0
 BRIDGE_IP=10.244.0.1
 NODE_NAME=${GOSHIP_NODE_NAME:-goship-node}
 CNI_CONF=/etc/cni/net.d/10-goship-bridge.conflist
+# Context (and cluster, user) up.sh writes into the user's kubeconfig; Pulumi.local.yaml names it.
+USER_CONTEXT=goship-local
 
 # Loopback ports (defaults of the components, except etcd which avoids 2379/2380
 # in case another etcd runs on this machine).
@@ -63,6 +80,20 @@ pause_tar() { printf '%s/images/pause-%s.tar\n' "$(kube_dir)" "$PAUSE_VERSION"; 
 coredns_bin() { printf '%s/coredns-v%s/bin/coredns\n' "$(cluster_cache)" "$COREDNS_VERSION"; }
 coredns_tar() { printf '%s/coredns-v%s/images/coredns.tar\n' "$(cluster_cache)" "$COREDNS_VERSION"; }
 state_dir() { printf '%s/cluster\n' "$(cluster_cache)"; }
+traefik_dir() { printf '%s/traefik-v%s\n' "$(cluster_cache)" "$TRAEFIK_VERSION"; }
+metrics_server_dir() { printf '%s/metrics-server-v%s\n' "$(cluster_cache)" "$METRICS_SERVER_VERSION"; }
+keda_crds_dir() { printf '%s/keda-v%s/crds\n' "$(cluster_cache)" "$KEDA_VERSION"; }
+
+# containerd of the node (not Docker's, which lives under /run/docker/containerd).
+CTRD_SOCK=/run/containerd/containerd.sock
+
+# import_image TAR REF: load a docker-archive into the node's containerd unless REF is there.
+import_image() {
+  if ! ctr --address "$CTRD_SOCK" -n k8s.io images ls -q | grep -qxF "$2"; then
+    ctr --address "$CTRD_SOCK" -n k8s.io images import "$1" >/dev/null
+    cluster_say "imported $2"
+  fi
+}
 
 # --- images without docker ----------------------------------------------------
 # make_image_tar OUT.tar REF ROOTFS_DIR ENTRYPOINT_JSON [USER]

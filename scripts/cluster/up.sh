@@ -206,8 +206,23 @@ export KUBECONFIG=$STATE/admin.kubeconfig
 export PATH=$BIN:\$PATH
 EOF
 }
+# Like kind and k3d: the context goship-local goes into the user's kubeconfig (the first file of $KUBECONFIG,
+# else ~/.kube/config), so `kubectl --context goship-local` and the local stack (goship:kubeContext) find it
+# wherever the cache lives. The current context is left alone.
+user_context() {
+  local target=${KUBECONFIG:-$HOME/.kube/config}
+  target=${target%%:*}
+  mkdir -p "$(dirname "$target")"
+  local config=("$BIN/kubectl" --kubeconfig "$target" config)
+  "${config[@]}" set-cluster "$USER_CONTEXT" --server "$API" --certificate-authority "$PKI/ca.crt" --embed-certs >/dev/null
+  "${config[@]}" set-credentials "$USER_CONTEXT" --client-certificate "$PKI/admin.crt" --client-key "$PKI/admin.key" --embed-certs >/dev/null
+  "${config[@]}" set-context "$USER_CONTEXT" --cluster "$USER_CONTEXT" --user "$USER_CONTEXT" >/dev/null
+  chmod 600 "$target"
+  cluster_say "context $USER_CONTEXT in $target"
+}
 step "PKI (openssl) and kubeconfigs" make_pki
 step "kubeconfigs" make_kubeconfigs
+step "kubeconfig context $USER_CONTEXT" user_context
 
 # --- 2. etcd ----------------------------------------------------------------------
 ETCD=https://127.0.0.1:$ETCD_CLIENT_PORT
@@ -280,7 +295,6 @@ start_controllers() {
 step "kube-controller-manager, kube-scheduler" start_controllers
 
 # --- 4. container runtime -------------------------------------------------------------
-CTRD_SOCK=/run/containerd/containerd.sock
 CTRD_ROOT=$STATE/containerd/root
 # No CAP_SYS_RESOURCE (bit 24 of CapEff) -> restrict_oom_score_adj.
 if (( (0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> 24) & 1 )); then RESTRICT_OOM=false; else RESTRICT_OOM=true; fi
@@ -367,14 +381,6 @@ write_cni_config() {
 EOF
 }
 ctrd_ready() { ctr --address "$CTRD_SOCK" version && "$BIN/goship-cri" -endpoint "unix://$CTRD_SOCK" -timeout 3s pods; }
-import_image() { # TAR REF
-  local have
-  have=$(ctr --address "$CTRD_SOCK" -n k8s.io images ls -q)
-  if ! grep -qxF "$2" <<<"$have"; then
-    ctr --address "$CTRD_SOCK" -n k8s.io images import "$1" >/dev/null
-    cluster_say "imported $2"
-  fi
-}
 start_containerd() {
   write_containerd_config
   write_cni_config

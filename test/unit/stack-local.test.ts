@@ -32,9 +32,12 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.match(String(run.outputs.imageRef), /^127\.0\.0\.1:5000\/goship@sha256:/);
     });
 
-    it("renders manifests instead of needing a cluster", () => {
+    it("targets the local cluster's kubeconfig context and bounds the rollout wait", () => {
         const provider = single(run, "pulumi:providers:kubernetes");
-        assert.equal(provider.inputs.renderYamlToDirectory, ".goship/rendered");
+        assert.equal(provider.inputs.context, "goship-local");
+        assert.equal(provider.inputs.renderYamlToDirectory, undefined);
+        const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
+        assert.equal(deployment.metadata.annotations["pulumi.com/timeoutSeconds"], "180");
     });
 
     it("autoscales 1 to 3 pods with an HPA on CPU and no PDB for a single guaranteed pod", () => {
@@ -42,7 +45,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(hpa.minReplicas, 1);
         assert.equal(hpa.maxReplicas, 3);
         assert.deepEqual(hpa.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }]);
-        assert.equal(hpa.behavior.scaleDown.stabilizationWindowSeconds, 300);
+        assert.equal(hpa.behavior.scaleDown.stabilizationWindowSeconds, 60);
         assert.equal(ofType(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").length, 0);
         assert.equal(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").length, 0);
     });
@@ -54,7 +57,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         const backend = ingress.spec.rules[0].http.paths[0].backend.service;
         assert.equal(backend.name, "goship");
         assert.equal(backend.port.number, 80);
-        assert.equal(run.outputs.url, "http://127.0.0.1/");
+        assert.equal(run.outputs.url, "http://127.0.0.1:8000/", "Traefik's address on loopback");
     });
 
     it("puts the env map in a content-named ConfigMap the Deployment reads", () => {

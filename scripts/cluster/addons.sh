@@ -52,6 +52,24 @@ install_traefik() {
     cluster_die "traefik did not become ready (is $INGRESS_ADDR free? set GOSHIP_INGRESS_ADDR)"
   fi
   wait_until "answer from Traefik on http://$INGRESS_ADDR" ingress_answers
+  # Answering is not enough: its Kubernetes provider must have synced (it waits for every informer, and a
+  # missing RBAC rule stalls it silently). A throw-away Ingress is admitted (status set) only after that.
+  kubectl_admin -n traefik apply -f - >/dev/null <<'EOF_INGRESS'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: goship-admission-check }
+spec:
+  ingressClassName: traefik
+  rules: [{ host: admission-check.goship.invalid, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: none, port: { number: 80 } } } }] } }]
+EOF_INGRESS
+  if ! wait_until "status on a test Ingress from Traefik" ingress_admitted; then
+    kubectl_admin -n traefik logs deploy/traefik --tail 20 >&2 || true
+    exit 1
+  fi
+  kubectl_admin -n traefik delete ingress goship-admission-check >/dev/null
+}
+ingress_admitted() {
+  [[ -n $(kubectl_admin -n traefik get ingress goship-admission-check -o jsonpath='{.status.loadBalancer.ingress[0].ip}') ]]
 }
 step "Traefik v$TRAEFIK_VERSION (ingress on http://$INGRESS_ADDR)" install_traefik
 

@@ -38,6 +38,10 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(provider.inputs.renderYamlToDirectory, undefined);
         const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
         assert.equal(deployment.metadata.annotations["pulumi.com/timeoutSeconds"], "180");
+        // The node pulls from the authenticated registry with the stack's pull secret.
+        const pullSecret = single(run, "kubernetes:core/v1:Secret").inputs;
+        assert.equal(pullSecret.type, "kubernetes.io/dockerconfigjson");
+        assert.deepEqual(deployment.spec.template.spec.imagePullSecrets, [{ name: pullSecret.metadata.name }]);
     });
 
     it("autoscales 1 to 3 pods with an HPA on CPU and no PDB for a single guaranteed pod", () => {

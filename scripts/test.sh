@@ -8,5 +8,5 @@ step "type-check (tsc --noEmit)" npm run --silent typecheck
 step "lint (eslint)" npm run --silent lint
 step "unit tests (Pulumi mocks)" npm run --silent test:unit
 step "Go service: vet, staticcheck, race tests, fuzz, process tests" npm run --silent test:go
-# Needs `npm run up` (or `npm run bootstrap`) first: the project's Pulumi CLI, the Docker engine and the registry.
+# Needs `npm run up` first: the Pulumi CLI, the Docker engine, the registry and the local cluster.
 step "end-to-end: local stack with the real engine" npm run --silent test:e2e

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_CONTRACT, DEFAULTS } from "../defaults";
+import { APP_CONTRACT, DEFAULTS, PRODUCTION_ANNOTATION } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
 import { containerEnv } from "./container-env";
 import { selectorLabels } from "./labels";
@@ -42,7 +42,8 @@ export function createDeployment(
     }
 
     return new k8s.apps.v1.Deployment(`${meta.name}-deployment`, {
-        metadata: meta,
+        // The production marker goes on the Deployment, not its pod template: setting it rolls no pods.
+        metadata: settings.production ? { ...meta, annotations: { [PRODUCTION_ANNOTATION]: "true" } } : meta,
         spec: {
             // An autoscaler owns the count: declaring it too would fight the HPA/KEDA (a server-side-apply
             // conflict on every update).

@@ -94,6 +94,11 @@ export interface NetworkPolicySettings {
 
 /** Everything about the workload that is not the image or the cluster connection. */
 export interface WebServiceSettings {
+    /**
+     * A production service: at least 2 guaranteed pods and TLS on the Ingress, checked at construction; the
+     * Deployment is annotated so the policy pack applies its production rules (docs/policy.md).
+     */
+    production: boolean;
     namespace: string;
     createNamespace: boolean;
     autoscaling: AutoscalingSettings;

@@ -262,9 +262,6 @@ LANGHOST_PATCHES=(
 ) error {
 	return goshipRunPlugin(req, server) // goship: policy packs'
 )
-# In every fallback host built with patch 4 (the constant goshipRunPluginSupported
-# of langhost/goship_runplugin.go); a cached host without it is rebuilt alone.
-LANGHOST_RUNPLUGIN_MARKER="goship-langhost-patch: runplugin-analyzer-v1"
 build_langhost_from_sdk() {
   local dir=$SRC/langhost-sdk-$LH_VERSION f
   local -a reps=()
@@ -299,14 +296,6 @@ build_langhost_from_sdk() {
       -o "$BIN/.pulumi-language-nodejs.tmp.$$" .
   )
   install_atomic "$BIN/.pulumi-language-nodejs.tmp.$$" "$BIN/pulumi-language-nodejs"
-}
-
-# langhost_lacks_runplugin: true for a fallback language host cached by an older
-# pulumi.sh, built without patch 4 (policy packs fail with "not supported").
-langhost_lacks_runplugin() {
-  local lh=$BIN/pulumi-language-nodejs
-  [[ -x "$lh" ]] && grep -q FALLBACK "$BIN/../BUILDINFO.language-nodejs" 2>/dev/null &&
-    ! grep -qaF "$LANGHOST_RUNPLUGIN_MARKER" "$lh"
 }
 
 write_langhost_buildinfo() {
@@ -444,7 +433,7 @@ echo "Pulumi toolchain: pulumi $PV, kubernetes provider $KV (cache $CACHE)"
 want_pulumi="" want_lh=""
 need "$BIN/pulumi" && want_pulumi=1
 need "$BIN/pulumi-language-nodejs" && want_lh=1
-if [[ -z "$want_lh" ]] && langhost_lacks_runplugin; then
+if [[ -z "$want_lh" ]] && toolchain_langhost_lacks_runplugin "$BIN"; then
   # Only the language host: the CLI and the provider in the cache stay as they are.
   echo "pulumi-language-nodejs in $BIN predates RunPlugin support (policy packs); rebuilding it alone"
   want_lh=1

@@ -40,9 +40,12 @@ export class WebService extends pulumi.ComponentResource {
         const child: ChildOptions = { parent: this, provider: args.provider };
         const labels = commonLabels(name);
 
+        if (settings.createNamespace && args.namespace !== undefined && typeof args.namespace !== "string") {
+            throw new Error(`WebService ${name}: namespace must be a name to create it; pass createNamespace: false to use another resource's namespace`);
+        }
         const namespace = settings.createNamespace
             ? createNamespace(settings.namespace, labels, child).metadata.name
-            : pulumi.output(settings.namespace);
+            : pulumi.output(args.namespace ?? settings.namespace);
         const meta: ObjectMeta = { name, namespace, labels };
 
         const serviceAccount = createServiceAccount(meta, child);

@@ -8,7 +8,8 @@ const N = DEFAULTS.networkPolicy;
 export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
     return {
         production: args.production ?? DEFAULTS.production,
-        namespace: args.namespace ?? DEFAULTS.namespace,
+        // An output (another resource's namespace) is used as given by WebService; only a name can be created.
+        namespace: typeof args.namespace === "string" ? args.namespace : DEFAULTS.namespace,
         createNamespace: args.createNamespace ?? DEFAULTS.createNamespace,
         autoscaling: args.autoscaling ?? { kind: "none", replicas: W.replicas },
         resources: args.resources ?? {

@@ -119,7 +119,12 @@ export interface WebServiceSettings {
     publicUrl?: string;
 }
 
-export interface WebServiceArgs extends Partial<WebServiceSettings> {
+export interface WebServiceArgs extends Partial<Omit<WebServiceSettings, "namespace">> {
+    /**
+     * Namespace of every object: a name, or another resource's output (e.g. a Namespace's `metadata.name`, so every
+     * object waits for it) when `createNamespace` is false.
+     */
+    namespace?: pulumi.Input<string>;
     /** Kubernetes provider of the target cluster; passed to every object. */
     provider: k8s.Provider;
     /** Image reference, pinned by digest: `repo@sha256:…`. */

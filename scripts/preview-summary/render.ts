@@ -136,7 +136,14 @@ function changedFields(step: PreviewStep): string[] {
     const paths = Object.keys(diff);
     if (paths.length === 0) {
         const reasons = [...new Set([...(step.diffReasons ?? []), ...(step.replaceReasons ?? [])])];
-        return reasons.length > 0 ? reasons.map((reason) => `\`${reason}\``) : ["(the provider reported no field-level diff)"];
+        if (reasons.length > 0) {
+            return reasons.map((reason) => `\`${reason}\``);
+        }
+        // Providers without a detailed diff (dynamic providers among them): compare the declared inputs instead.
+        const changed = changedInputs(step);
+        return changed.length > 0
+            ? changed.map((key) => `\`${key}\`: ${formatValue(step.oldState?.inputs?.[key])} → ${formatValue(step.newState?.inputs?.[key])} (inputs)`)
+            : ["(the provider reported no field-level diff)"];
     }
     return paths.sort().map((path) => {
         const segments = parsePropertyPath(path);
@@ -148,6 +155,15 @@ function changedFields(step: PreviewStep): string[] {
                 : `${formatValue(before)} → ${formatValue(after)}`;
         return `\`${path}\`: ${values}${kind ? ` (${kind})` : ""}`;
     });
+}
+
+/** Top-level inputs whose value differs between the old and the new state. */
+function changedInputs(step: PreviewStep): string[] {
+    const before = step.oldState?.inputs ?? {};
+    const after = step.newState?.inputs ?? {};
+    return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+        .sort();
 }
 
 function formatValue(value: unknown): string {

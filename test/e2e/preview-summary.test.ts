@@ -68,6 +68,7 @@ describe("preview summary, real engine", () => {
         ), markdown);
         assert.match(row(markdown, "goship-deployment"), /`spec\.template\.spec\.containers\[0\]\.image`: `127\.0\.0\.1:5000\/.*` → \(known after update\)/);
         assert.match(row(markdown, "app"), /`tag`: `src-[0-9a-f]{20}` → `src-[0-9a-f]{20}`/);
+        assert.ok(!markdown.includes("#### Warnings"), "the engine warned about nothing");
         const changedRows = markdown.split("\n").filter((line) => /^\| `[^`]+` (update|create|delete|replace)/.test(line));
         assert.equal(changedRows.length, 3, `only the image, the Deployment and the HPA change:\n${changedRows.join("\n")}`);
     });

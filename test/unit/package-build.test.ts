@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
+import { parse } from "yaml";
 import { PROJECT_DIR } from "../helpers/stack-config";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
@@ -40,6 +41,11 @@ describe("the component package", () => {
             assert.ok(pkg.files.some((prefix: string) => target.slice(2).startsWith(prefix)), `${target} is in package.json files`);
         }
         assert.ok(fs.readFileSync(path.join(PROJECT_DIR, ".gitignore"), "utf8").split("\n").includes("dist/"), "dist/ is not committed");
+    });
+
+    it("the Pulumi program stays index.ts: Pulumi.yaml names it, or the runtime would run the package's exports", () => {
+        const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { main?: string };
+        assert.equal(project.main, "index.ts");
     });
 
     it("the built entry point loads and exports the components", () => {

@@ -1,6 +1,7 @@
-// The preview summary: pure rendering of `pulumi preview --json` documents (fixtures: update-and-replace.json and
-// failed.json are trimmed real output of the project's CLI; local-image-and-autoscaling.json has the shape of the
-// goship local stack after a Go edit and a new autoscaling maximum), and the CLI's argument and failure handling.
+// The preview summary: pure rendering of `pulumi preview --json` documents, and the CLI's argument and failure
+// handling. Fixtures are real output of the project's CLI, trimmed (source positions, the serialized dynamic
+// provider): local-go-edit-and-max-replicas.json is the local stack after an up, a Go edit and maxReplicas 3 → 5;
+// update-and-replace.json and failed.json come from a small program that renders YAML.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
@@ -38,16 +39,37 @@ describe("preview summary: rendering", () => {
         ));
     });
 
-    it("calls out a goship image rebuild: old digest and tag → new tag, digest known after the build", () => {
-        const markdown = render("local-image-and-autoscaling.json");
+    it("the local stack after a Go edit and a new maximum: three updates, the image rebuild called out", () => {
+        const markdown = render("local-go-edit-and-max-replicas.json");
+        assert.ok(markdown.includes("**3 to update**, 11 unchanged."));
         assert.ok(markdown.includes(
-            "- GoServiceImage `app`: `sha256:1f2e3d4c5b6a…` (tag `src-0a1b2c3d4e5f60718293`) → new digest, known once built " +
-            "(tag `src-99887766554433221100`): the Go build inputs changed\n" +
-            "- Deployment `goship-deployment`, container `app`: `127.0.0.1:5000/goship@sha256:1f2e3d4c5b6a…` → new digest, known after the image build\n",
+            "- GoServiceImage `app`: `sha256:094ce4399260…` (tag `src-94347b0b716c879262ed`) → new digest, known once built " +
+            "(tag `src-b31570ddd4da095ccc9f`): the Go build inputs changed\n" +
+            "- Deployment `goship-deployment`, container `app`: `127.0.0.1:5000/goship-e2e/fixture-433@sha256:094ce4399260…` → new digest, known after the image build\n",
         ), markdown);
         assert.equal(tableRow(markdown, "goship-hpa"), "| `~` update | `goship-hpa` | `kubernetes:autoscaling/v2:HorizontalPodAutoscaler` | `spec.maxReplicas`: 3 → 5 |");
-        assert.match(tableRow(markdown, "goship-deployment")!, /`spec\.template\.spec\.containers\[0\]\.image`: `127\.0\.0\.1:5000\/goship@sha256:1f2e.*` → \(known after update\) \|$/);
-        assert.ok(markdown.includes("#### Warnings\n\n- goship-deployment: example warning from a provider\n"));
+        assert.match(tableRow(markdown, "goship-deployment")!, /\| `spec\.template\.spec\.containers\[0\]\.image`: `127\.0\.0\.1:5000\/goship-e2e\/fixture-433@sha256:094ce4399260.*` → \(known after update\) \|$/);
+    });
+
+    it("shows the changed inputs of a provider that gives no detailed diff (the image's dynamic provider)", () => {
+        assert.equal(
+            tableRow(render("local-go-edit-and-max-replicas.json"), "app"),
+            "| `~` update | `app` | `pulumi-nodejs:dynamic/goship:GoServiceImageBuild` | " +
+            "`contentHash`: `94347b0b716c879262edcf3a281588bdb01c3f373f637182ee90dd28084d0ac4` → `b31570ddd4da095ccc9f5a6b1f42e4cab2862c3424cd3b3d7b156e03d443cf30` (inputs)<br>" +
+            "`tag`: `src-94347b0b716c879262ed` → `src-b31570ddd4da095ccc9f` (inputs) |",
+        );
+    });
+
+    it("lists the engine's warnings", () => {
+        const markdown = renderPreviewSummary({
+            steps: [],
+            diagnostics: [
+                { urn: "urn:pulumi:dev::goship::kubernetes:apps/v1:Deployment::web", message: "warning: a deprecated field\nsecond line\n", severity: "warning" },
+                { message: "info only", severity: "info" },
+            ],
+        }, { stack: "dev" });
+        assert.ok(markdown.includes("#### Warnings\n\n- web: a deprecated field\n    second line\n"), markdown);
+        assert.ok(!markdown.includes("info only"));
     });
 
     it("says so when nothing changes, and lists no changes", () => {

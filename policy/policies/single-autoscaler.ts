@@ -12,7 +12,10 @@ export const singleAutoscalerPerWorkload: StackValidationPolicy = {
         const workloads = scalableWorkloadsOf(args.resources);
         const targets = [...new Set(autoscalers.map((autoscaler) => autoscaler.target))];
         for (const target of targets) {
-            const owners = autoscalers.filter((autoscaler) => autoscaler.target === target);
+            // HPAs first, then by name: the message does not depend on the order the engine registered them in.
+            const owners = autoscalers
+                .filter((autoscaler) => autoscaler.target === target)
+                .sort((a, b) => a.kind.localeCompare(b.kind) || a.description.localeCompare(b.description));
             if (owners.length < 2) {
                 continue;
             }

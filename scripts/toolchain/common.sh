@@ -67,7 +67,7 @@ toolchain_kubernetes_version() {
 
 # In a fallback language host built with the RunPlugin patch (pulumi.sh, patch 4;
 # the constant goshipRunPluginSupported of langhost/goship_runplugin.go).
-TOOLCHAIN_LANGHOST_RUNPLUGIN_MARKER="goship-langhost-patch: runplugin-analyzer-v1"
+TOOLCHAIN_LANGHOST_RUNPLUGIN_MARKER="goship-langhost-patch: runplugin-analyzer-v2"
 
 # toolchain_langhost_lacks_runplugin BIN: true for a fallback language host built
 # before that patch (policy packs then fail with "not supported").

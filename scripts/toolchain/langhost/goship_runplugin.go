@@ -38,7 +38,7 @@ const (
 
 // goshipRunPluginSupported is grep-able in the built binary: pulumi.sh rebuilds
 // a fallback host that lacks it.
-const goshipRunPluginSupported = "goship-langhost-patch: runplugin-analyzer-v1"
+const goshipRunPluginSupported = "goship-langhost-patch: runplugin-analyzer-v2"
 
 type goshipPluginRequest struct {
 	kind             string
@@ -120,7 +120,9 @@ func goshipRunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageR
 	args = append(args, plugin.programDirectory)
 
 	var mu sync.Mutex
-	cmd := exec.Command(nodeBin, args...)
+	// Ends with the RunPlugin call: when the engine is done with the analyzer it cancels the stream, and the policy
+	// pack's server (which would otherwise serve forever) goes with it.
+	cmd := exec.CommandContext(server.Context(), nodeBin, args...)
 	// As the engine does for the legacy analyzer shim: the pack's own directory, so PolicyPack reads the pack's
 	// package.json (its version) and ts-node the pack's tsconfig.json.
 	cmd.Dir = plugin.programDirectory

@@ -28,7 +28,7 @@ const D = DEFAULTS;
 export const CONFIG_KEYS = {
     // --- the service
     appName: { type: "string", default: D.appName, description: "Name of the service: Kubernetes object names and labels (DNS label, at most 40 characters)." },
-    production: { type: "boolean", default: D.production, description: "Marks a production stack: requires at least 2 guaranteed pods and TLS on the Ingress." },
+    production: { type: "boolean", default: D.production, description: "Marks a production stack: requires at least 2 guaranteed pods and TLS on the Ingress, and applies the policy pack's production rules." },
     namespace: { type: "string", default: D.namespace, description: "Kubernetes namespace of every object." },
     createNamespace: { type: "boolean", default: D.createNamespace, description: "Create the namespace (false: it must exist)." },
 

@@ -497,6 +497,7 @@ function readService(r: Reader, production: boolean): WebServiceSettings {
         : false;
 
     return {
+        production,
         namespace: r.string("namespace", DNS_LABEL, "a DNS label (lowercase letters, digits, '-')"),
         createNamespace: r.boolean("createNamespace"),
         autoscaling,

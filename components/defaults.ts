@@ -12,6 +12,12 @@ export const APP_CONTRACT = {
     uid: 65532,
 } as const;
 
+/**
+ * Annotation WebService puts on its Deployment on a production stack (goship:production): the policy pack's
+ * production rules apply to stacks that carry it (policy/lib/production.ts).
+ */
+export const PRODUCTION_ANNOTATION = "goship.io/production";
+
 /** Tag prefix of the images this program pushes (tag = prefix + content hash); ECR's lifecycle policy counts them. */
 export const IMAGE_TAG_PREFIX = "src-";
 

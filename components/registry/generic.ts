@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry, RegistryCommonArgs, RegistryCredentials } from "./types";
 
 export interface GenericRegistryArgs extends RegistryCommonArgs {
-    /** host[:port], e.g. 127.0.0.1:5000, docker.io, harbor.example.com. */
-    server: string;
+    /** host[:port], e.g. 127.0.0.1:5000, docker.io, harbor.example.com; may come from another stack's outputs. */
+    server: pulumi.Input<string>;
     username: pulumi.Input<string>;
     password: pulumi.Input<string>;
     /** Plain HTTP (a local registry). */
@@ -21,7 +21,7 @@ export class GenericRegistry extends pulumi.ComponentResource implements Contain
     constructor(name: string, args: GenericRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:registry:GenericRegistry", name, {}, opts);
         this.server = pulumi.output(args.server);
-        this.repositoryUrl = pulumi.output(`${args.server}/${args.repository}`);
+        this.repositoryUrl = pulumi.interpolate`${args.server}/${args.repository}`;
         this.credentials = pulumi.secret(
             pulumi.all([args.username, args.password]).apply(([username, password]) => ({ username, password })),
         );

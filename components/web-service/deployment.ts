@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_CONTRACT, DEFAULTS } from "../defaults";
+import { APP_CONTRACT, DEFAULTS, PRODUCTION_ANNOTATION } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
 import { containerEnv } from "./container-env";
 import { selectorLabels } from "./labels";
@@ -43,7 +43,14 @@ export function createDeployment(
 
     return new k8s.apps.v1.Deployment(`${meta.name}-deployment`, {
         // The provider waits this long for the rollout; a release whose pods never become Ready fails `pulumi up`.
-        metadata: { ...meta, annotations: { "pulumi.com/timeoutSeconds": String(settings.rollout.timeoutSeconds) } },
+        // The production marker goes on the Deployment, not its pod template: setting it rolls no pods.
+        metadata: {
+            ...meta,
+            annotations: {
+                "pulumi.com/timeoutSeconds": String(settings.rollout.timeoutSeconds),
+                ...(settings.production ? { [PRODUCTION_ANNOTATION]: "true" } : {}),
+            },
+        },
         spec: {
             // An autoscaler owns the count: declaring it too would fight the HPA/KEDA (a server-side-apply
             // conflict on every update).

@@ -11,14 +11,14 @@ import { commonLabels } from "./labels";
 import { createNamespace } from "./namespace";
 import { createNetworkPolicy } from "./network-policy";
 import { createPodDisruptionBudget } from "./pdb";
-import { guaranteedReplicas, resolveSettings } from "./resolve";
+import { guaranteedReplicas, productionProblems, resolveSettings } from "./resolve";
 import { createService } from "./service";
 import { createServiceAccount } from "./service-account";
 import { createServiceMonitor } from "./service-monitor";
 import { WebServiceArgs } from "./types";
 
 export * from "./types";
-export { guaranteedReplicas, terminationGracePeriodSeconds } from "./resolve";
+export { guaranteedReplicas, productionProblems, terminationGracePeriodSeconds } from "./resolve";
 
 export class WebService extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -32,12 +32,20 @@ export class WebService extends pulumi.ComponentResource {
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("goship:kubernetes:WebService", name, {}, opts);
         const settings = resolveSettings(args);
+        const problems = settings.production ? productionProblems(settings) : [];
+        if (problems.length > 0) {
+            // The same invariants the policy pack enforces, caught before any object exists.
+            throw new Error(`WebService ${name} is production but:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        }
         const child: ChildOptions = { parent: this, provider: args.provider };
         const labels = commonLabels(name);
 
+        if (settings.createNamespace && args.namespace !== undefined && typeof args.namespace !== "string") {
+            throw new Error(`WebService ${name}: namespace must be a name to create it; pass createNamespace: false to use another resource's namespace`);
+        }
         const namespace = settings.createNamespace
             ? createNamespace(settings.namespace, labels, child).metadata.name
-            : pulumi.output(settings.namespace);
+            : pulumi.output(args.namespace ?? settings.namespace);
         const meta: ObjectMeta = { name, namespace, labels };
 
         const serviceAccount = createServiceAccount(meta, child);

@@ -7,7 +7,9 @@ const N = DEFAULTS.networkPolicy;
 /** Fills every setting a library user left out with the project default. */
 export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
     return {
-        namespace: args.namespace ?? DEFAULTS.namespace,
+        production: args.production ?? DEFAULTS.production,
+        // An output (another resource's namespace) is used as given by WebService; only a name can be created.
+        namespace: typeof args.namespace === "string" ? args.namespace : DEFAULTS.namespace,
         createNamespace: args.createNamespace ?? DEFAULTS.createNamespace,
         autoscaling: args.autoscaling ?? { kind: "none", replicas: W.replicas },
         resources: args.resources ?? {
@@ -41,6 +43,20 @@ export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
 export function guaranteedReplicas(settings: Pick<WebServiceSettings, "autoscaling">): number {
     const scaling = settings.autoscaling;
     return scaling.kind === "none" ? scaling.replicas : scaling.minReplicas;
+}
+
+/** What a production service lacks (empty when nothing), phrased like config errors: `expected …, got …`. */
+export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress">): string[] {
+    const problems: string[] = [];
+    const guaranteed = guaranteedReplicas(settings);
+    if (guaranteed < 2) {
+        const field = settings.autoscaling.kind === "none" ? "autoscaling.replicas" : "autoscaling.minReplicas";
+        problems.push(`${field}: expected at least 2 guaranteed pods, got ${guaranteed}`);
+    }
+    if (settings.ingress && !settings.ingress.tls) {
+        problems.push("ingress.tls: expected TLS on the Ingress, got none");
+    }
+    return problems;
 }
 
 /**

@@ -96,6 +96,11 @@ export interface NetworkPolicySettings {
 
 /** Everything about the workload that is not the image or the cluster connection. */
 export interface WebServiceSettings {
+    /**
+     * A production service: at least 2 guaranteed pods and TLS on the Ingress, checked at construction; the
+     * Deployment is annotated so the policy pack applies its production rules (docs/policy.md).
+     */
+    production: boolean;
     namespace: string;
     createNamespace: boolean;
     autoscaling: AutoscalingSettings;
@@ -116,7 +121,12 @@ export interface WebServiceSettings {
     publicUrl?: string;
 }
 
-export interface WebServiceArgs extends Partial<WebServiceSettings> {
+export interface WebServiceArgs extends Partial<Omit<WebServiceSettings, "namespace">> {
+    /**
+     * Namespace of every object: a name, or another resource's output (e.g. a Namespace's `metadata.name`, so every
+     * object waits for it) when `createNamespace` is false.
+     */
+    namespace?: pulumi.Input<string>;
     /** Kubernetes provider of the target cluster; passed to every object. */
     provider: k8s.Provider;
     /** Image reference, pinned by digest: `repo@sha256:…`. */

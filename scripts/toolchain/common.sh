@@ -65,6 +65,18 @@ toolchain_kubernetes_version() {
   _toolchain_pin @pulumi/kubernetes PULUMI_KUBERNETES_VERSION "$TOOLCHAIN_DEFAULT_KUBERNETES_VERSION"
 }
 
+# In a fallback language host built with the RunPlugin patch (pulumi.sh, patch 4;
+# the constant goshipRunPluginSupported of langhost/goship_runplugin.go).
+TOOLCHAIN_LANGHOST_RUNPLUGIN_MARKER="goship-langhost-patch: runplugin-analyzer-v2"
+
+# toolchain_langhost_lacks_runplugin BIN: true for a fallback language host built
+# before that patch (policy packs then fail with "not supported").
+toolchain_langhost_lacks_runplugin() {
+  local lh=$1/pulumi-language-nodejs
+  [[ -x "$lh" ]] && grep -q FALLBACK "$1/../BUILDINFO.language-nodejs" 2>/dev/null &&
+    ! grep -qaF "$TOOLCHAIN_LANGHOST_RUNPLUGIN_MARKER" "$lh"
+}
+
 # Layout of the cache (all outside the repo).
 toolchain_bin_dir() { printf '%s/toolchain/pulumi-%s/bin\n' "$(toolchain_cache_dir)" "$1"; }
 toolchain_k8s_dir() { printf '%s/toolchain/kubernetes-provider-%s\n' "$(toolchain_cache_dir)" "$1"; }

@@ -23,4 +23,14 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 1
 fi
 
+# A policy pack needs the language host's RunPlugin (pulumi.sh, patch 4); say so instead of "not supported".
+if [[ " $* " == *" --policy-pack"* ]]; then
+  # shellcheck source=scripts/toolchain/common.sh
+  . "$here/common.sh"
+  if toolchain_langhost_lacks_runplugin "$GOSHIP_TOOLCHAIN_BIN"; then
+    echo "error: $GOSHIP_TOOLCHAIN_BIN/pulumi-language-nodejs predates policy-pack support; run scripts/toolchain/pulumi.sh (it rebuilds only the language host, in seconds)." >&2
+    exit 1
+  fi
+fi
+
 exec "$GOSHIP_TOOLCHAIN_BIN/pulumi" "$@"

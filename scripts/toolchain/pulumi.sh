@@ -10,7 +10,8 @@
 #
 # CACHE=${GOSHIP_CACHE:-$HOME/.cache/goship}. Idempotent and resumable: every
 # binary is built under a temporary name and renamed into place only when
-# complete, and a binary that is in place is never rebuilt. BUILDINFO files next
+# complete, and a binary that is in place is never rebuilt (except a fallback
+# language host that predates the RunPlugin patch: it alone is rebuilt). BUILDINFO files next
 # to the binaries record the exact Go module versions and checksums used.
 #
 # Usage: scripts/toolchain/pulumi.sh            (from anywhere)
@@ -241,7 +242,10 @@ build_cli() {
 #     (RegisterStackTransform, RegisterResourceHook, RegisterPackage, ...);
 #  2. Pulumi.yaml runtime options (typescript, tsconfig, nodeargs) are read from
 #     RunRequest.info, where current engines send them (langhost/goship_programinfo.go);
-#  3. the program gets --root-directory, as from current hosts.
+#  3. the program gets --root-directory, as from current hosts;
+#  4. RunPlugin runs Node.js policy packs (langhost/goship_runplugin.go): current
+#     engines start `--policy-pack` analyzers through it whenever a language
+#     host is installed, and the old host answered "not supported".
 LANGHOST_PATCHES=(
   'fmt.Sprintf("127.0.0.1:%d", handle.Port), pipes.directory())'
   'req.GetMonitorAddress(), pipes.directory()) // goship: no monitor proxy'
@@ -251,6 +255,12 @@ LANGHOST_PATCHES=(
   'maybeAppendArg("pwd", req.GetPwd())'
   'maybeAppendArg("pwd", req.GetPwd())
 	maybeAppendArg("root-directory", goshipRootDirectory(req)) // goship'
+  '	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	return errors.New("not supported")'
+  '	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	return goshipRunPlugin(req, server) // goship: policy packs'
 )
 build_langhost_from_sdk() {
   local dir=$SRC/langhost-sdk-$LH_VERSION f
@@ -261,7 +271,7 @@ build_langhost_from_sdk() {
   for f in "$LH_DIR"/nodejs/cmd/pulumi-language-nodejs/*.go; do
     [[ "$f" == *_test.go ]] || install -m 0644 "$f" "$dir/"
   done
-  install -m 0644 "$here/langhost/goship_programinfo.go" "$dir/"
+  install -m 0644 "$here/langhost/goship_programinfo.go" "$here/langhost/goship_runplugin.go" "$dir/"
   # shellcheck disable=SC2016 # JavaScript, not shell
   node -e '
     const fs = require("fs"), [file, ...p] = process.argv.slice(1);
@@ -272,7 +282,7 @@ build_langhost_from_sdk() {
       src = src.replace(p[i], () => p[i + 1]);
     }
     fs.writeFileSync(file, src);' "$dir/main.go" "${LANGHOST_PATCHES[@]}"
-  echo "    patched main.go ($((${#LANGHOST_PATCHES[@]} / 2)) edits) + goship_programinfo.go"
+  echo "    patched main.go ($((${#LANGHOST_PATCHES[@]} / 2)) edits) + goship_programinfo.go + goship_runplugin.go"
   (
     cd "$dir"
     go mod init example.local/pulumi-language-nodejs >/dev/null 2>&1
@@ -423,6 +433,11 @@ echo "Pulumi toolchain: pulumi $PV, kubernetes provider $KV (cache $CACHE)"
 want_pulumi="" want_lh=""
 need "$BIN/pulumi" && want_pulumi=1
 need "$BIN/pulumi-language-nodejs" && want_lh=1
+if [[ -z "$want_lh" ]] && toolchain_langhost_lacks_runplugin "$BIN"; then
+  # Only the language host: the CLI and the provider in the cache stay as they are.
+  echo "pulumi-language-nodejs in $BIN predates RunPlugin support (policy packs); rebuilding it alone"
+  want_lh=1
+fi
 if [[ -n "$want_pulumi$want_lh" ]]; then
   LH_KIND=none
   if [[ -n "$want_lh" ]]; then

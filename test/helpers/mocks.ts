@@ -95,8 +95,26 @@ const settle = (output: pulumi.Output<unknown>): Promise<{ value: unknown; secre
         pulumi.all([output, pulumi.isSecret(output)]).apply(([value, secret]) => resolve({ value, secret }));
     });
 
-/** Runs index.ts once in this process with the given config. */
-export async function runProgram(stack: string, stackConfig: StackConfig): Promise<ProgramRun> {
+/** Another stack's outputs, as a StackReference to it reads them. */
+export interface ReferencedStack {
+    outputs: Record<string, unknown>;
+    secretOutputNames?: string[];
+}
+
+export interface ProgramOptions {
+    /** The program (default: the project's index.ts). */
+    entry?: string;
+    /** Its Pulumi project name (default: goship). */
+    project?: string;
+    /** Stacks the program references, by fully qualified name. */
+    stackReferences?: Record<string, ReferencedStack>;
+    /** A program given inline instead of a file: it creates resources and returns its stack outputs. */
+    program?: () => Record<string, pulumi.Output<unknown>> | void;
+}
+
+/** Runs a program (index.ts by default) once in this process with the given config. */
+export async function runProgram(stack: string, stackConfig: StackConfig, options: ProgramOptions = {}): Promise<ProgramRun> {
+    const project = options.project ?? PROJECT;
     const run: ProgramRun = { resources: [], calls: [], outputs: {}, secretOutputs: {} };
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
     await pulumi.runtime.setMocks({
@@ -108,21 +126,32 @@ export async function runProgram(stack: string, stackConfig: StackConfig): Promi
                 inputs: value,
                 secretPaths,
                 provider: args.provider,
-                urn: `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`,
+                urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
             });
+            if (args.type === "pulumi:pulumi:StackReference") {
+                const referenced = options.stackReferences?.[value.name];
+                if (!referenced) {
+                    throw new Error(`the program references stack ${value.name}, which the test does not provide`);
+                }
+                return { id: value.name, state: { name: value.name, outputs: referenced.outputs, secretOutputNames: referenced.secretOutputNames ?? [] } };
+            }
             return { id: `${args.name}-id`, state: mockState(args.type, args.name, value) };
         },
         call: (args) => {
             run.calls.push({ token: args.token, inputs: args.inputs });
             return mockCall(args.token, args.inputs);
         },
-    }, PROJECT, stack, false);
+    }, project, stack, false);
 
-    const entry = path.join(PROJECT_DIR, "index.ts");
-    delete require.cache[require.resolve(entry)];
     let program: Record<string, pulumi.Output<unknown>>;
     try {
-        program = require(entry);
+        if (options.program) {
+            program = options.program() ?? {};
+        } else {
+            const entry = options.entry ?? path.join(PROJECT_DIR, "index.ts");
+            delete require.cache[require.resolve(entry)];
+            program = require(entry);
+        }
     } catch (error) {
         run.error = error as Error;
         await waitForRegistrations();

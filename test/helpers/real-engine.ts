@@ -43,7 +43,12 @@ export class ProjectCopy {
 
     /** Runs the project's Pulumi CLI in the copy; fails loudly when the toolchain is not built. */
     pulumi(args: string[], options: { allowFailure?: boolean } = {}): CommandResult {
-        const result = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "toolchain", "pulumi-run.sh"), ...args], {
+        return this.run("bash", [path.join(PROJECT_DIR, "scripts", "toolchain", "pulumi-run.sh"), ...args], options);
+    }
+
+    /** Runs a command in the copy with the copy's backend and the local passphrase. */
+    run(command: string, args: string[], options: { allowFailure?: boolean } = {}): CommandResult {
+        const result = spawnSync(command, args, {
             cwd: this.dir,
             encoding: "utf8",
             maxBuffer: 256 * 1024 * 1024,
@@ -51,7 +56,7 @@ export class ProjectCopy {
         });
         const outcome = { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
         if (outcome.code !== 0 && !options.allowFailure) {
-            throw new Error(`pulumi ${args.join(" ")} failed (exit ${outcome.code}):\n${outcome.stdout.slice(-4000)}\n${outcome.stderr.slice(-4000)}`);
+            throw new Error(`${command} ${args.join(" ")} failed (exit ${outcome.code}):\n${outcome.stdout.slice(-4000)}\n${outcome.stderr.slice(-4000)}`);
         }
         return outcome;
     }

@@ -1,0 +1,26 @@
+// Every policy of the pack, in the order the CLI lists them. Kept apart from index.ts so tests can load the
+// policies without starting the pack's gRPC server (PolicyPack's constructor does).
+import { Policies } from "@pulumi/policy";
+import { containerProbes } from "./policies/container-probes";
+import { containerResources } from "./policies/container-resources";
+import { ecrScanOnPushAndImmutableTags } from "./policies/ecr-repository";
+import { imagePinnedByDigest } from "./policies/image-digest";
+import { podSecurityRestricted } from "./policies/pod-security";
+import { productionGuaranteedPods } from "./policies/production-guaranteed-pods";
+import { productionIngressTls } from "./policies/production-ingress-tls";
+import { productionPodDisruptionBudget } from "./policies/production-pdb";
+import { singleAutoscalerPerWorkload } from "./policies/single-autoscaler";
+
+export const POLICY_PACK_NAME = "goship";
+
+export const POLICIES: Policies = [
+    podSecurityRestricted,
+    containerResources,
+    containerProbes,
+    imagePinnedByDigest,
+    singleAutoscalerPerWorkload,
+    productionGuaranteedPods,
+    productionPodDisruptionBudget,
+    productionIngressTls,
+    ecrScanOnPushAndImmutableTags,
+];

@@ -1,0 +1,75 @@
+// The preview summary with the real engine on the local stack: after an up, a new autoscaling maximum and an edit
+// to a .go file of the binary show up as exactly those changes, with the image digest called out; a failing
+// preview exits non-zero with the engine's diagnostics. The up needs the Docker engine and the local registry
+// (npm run bootstrap); the summary itself only previews.
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import { after, before, describe, it } from "node:test";
+import { CommandResult, ProjectCopy } from "../helpers/real-engine";
+
+const runId = `${Date.now().toString(36)}${process.pid}`;
+const REPOSITORY = `goship-e2e/summary-${runId}`;
+const IMAGE_BUILD_TYPE = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
+
+describe("preview summary, real engine", () => {
+    let project: ProjectCopy;
+
+    // The copy's own command, as `npm run preview:summary -- --stack local` runs it there.
+    const summary = (options: { allowFailure?: boolean } = {}): CommandResult => project.run(
+        process.execPath,
+        ["--require", "ts-node/register/transpile-only", project.file("scripts/preview-summary/cli.ts"), "--stack", "local"],
+        options,
+    );
+    const row = (markdown: string, resource: string) => markdown.split("\n").find((line) => line.includes(`| \`${resource}\` |`)) ?? "";
+
+    before(() => {
+        project = ProjectCopy.create();
+        project.pulumi(["stack", "init", "local", "--secrets-provider", "passphrase"]);
+        project.pulumi(["config", "set", "goship:imageRepository", REPOSITORY, "--stack", "local"]);
+    });
+
+    after(() => project?.remove());
+
+    it("a failing preview exits 1 and shows the engine's diagnostics", () => {
+        // Valid YAML, invalid for the program: config.ts fails the run before any resource exists.
+        project.pulumi(["config", "set", "goship:replicas", "3", "--stack", "local"]);
+        try {
+            const result = summary({ allowFailure: true });
+            assert.equal(result.code, 1, result.stdout + result.stderr);
+            assert.equal(result.stdout, "", "no summary for a failed preview");
+            assert.match(result.stderr, /^error: pulumi preview of stack local failed \(exit \d+\)\.\nThe engine reported:\n/);
+            assert.ok(result.stderr.includes(
+                'replicas: expected unset when autoscaling is hpa (the autoscaler owns the replica count: use minReplicas), got "3"',
+            ), result.stderr);
+        } finally {
+            project.pulumi(["config", "rm", "goship:replicas", "--stack", "local"]);
+        }
+    });
+
+    it("after an up, a new maxReplicas and a Go edit are exactly the changes shown, with the digest called out", () => {
+        project.pulumi(["up", "--stack", "local", "--yes", "--skip-preview"]);
+        const state = JSON.parse(project.pulumi(["stack", "export", "--stack", "local"]).stdout);
+        const image = state.deployment.resources.find((resource: { type: string }) => resource.type === IMAGE_BUILD_TYPE).outputs;
+        const maxReplicas = Number(project.pulumi(["config", "get", "goship:maxReplicas", "--stack", "local"]).stdout.trim());
+
+        project.pulumi(["config", "set", "goship:maxReplicas", String(maxReplicas + 2), "--stack", "local"]);
+        fs.appendFileSync(project.file("app/cmd/server/main.go"), `\nfunc init() { version += "-summary-${runId}" }\n`);
+
+        const result = summary();
+        const markdown = result.stdout;
+        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update**, "), markdown);
+        assert.match(markdown, /\| update \| 3 \|/);
+
+        assert.ok(row(markdown, "goship-hpa").includes(`\`spec.maxReplicas\`: ${maxReplicas} → ${maxReplicas + 2}`), markdown);
+        const oldDigest = `sha256:${image.digest.slice("sha256:".length, "sha256:".length + 12)}…`;
+        assert.ok(markdown.includes(`- GoServiceImage \`app\`: \`${oldDigest}\` (tag \`${image.tag}\`) → new digest, known once built (tag \`src-`), markdown);
+        assert.ok(markdown.includes(
+            `- Deployment \`goship-deployment\`, container \`app\`: \`127.0.0.1:5000/${REPOSITORY}@${oldDigest}\` → new digest, known after the image build`,
+        ), markdown);
+        assert.match(row(markdown, "goship-deployment"), /`spec\.template\.spec\.containers\[0\]\.image`: `127\.0\.0\.1:5000\/.*` → \(known after update\)/);
+        assert.match(row(markdown, "app"), /`tag`: `src-[0-9a-f]{20}` → `src-[0-9a-f]{20}`/);
+        assert.ok(!markdown.includes("#### Warnings"), "the engine warned about nothing");
+        const changedRows = markdown.split("\n").filter((line) => /^\| `[^`]+` (update|create|delete|replace)/.test(line));
+        assert.equal(changedRows.length, 3, `only the image, the Deployment and the HPA change:\n${changedRows.join("\n")}`);
+    });
+});

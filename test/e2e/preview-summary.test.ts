@@ -1,14 +1,16 @@
 // The preview summary with the real engine on the local stack: after an up, a new autoscaling maximum and an edit
 // to a .go file of the binary show up as exactly those changes, with the image digest called out; a failing
-// preview exits non-zero with the engine's diagnostics. The up needs the Docker engine and the local registry
-// (npm run bootstrap); the summary itself only previews.
+// preview exits non-zero with the engine's diagnostics. The up needs `npm run up` first (Docker engine, registry,
+// local cluster); the summary itself only previews.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { after, before, describe, it } from "node:test";
+import { kubectl } from "../helpers/cluster";
 import { CommandResult, ProjectCopy } from "../helpers/real-engine";
 
 const runId = `${Date.now().toString(36)}${process.pid}`;
 const REPOSITORY = `goship-e2e/summary-${runId}`;
+const NAMESPACE = `goship-summary-${runId}`;
 const IMAGE_BUILD_TYPE = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
 
 describe("preview summary, real engine", () => {
@@ -26,9 +28,20 @@ describe("preview summary, real engine", () => {
         project = ProjectCopy.create();
         project.pulumi(["stack", "init", "local", "--secrets-provider", "passphrase"]);
         project.pulumi(["config", "set", "goship:imageRepository", REPOSITORY, "--stack", "local"]);
+        // The up lands on the live local cluster: a namespace and an Ingress host of its own, beside `npm run up`'s.
+        project.pulumi(["config", "set", "goship:namespace", NAMESPACE, "--stack", "local"]);
+        project.pulumi(["config", "set", "goship:ingressHost", `summary-${runId}.goship.test`, "--stack", "local"]);
     });
 
-    after(() => project?.remove());
+    after(() => {
+        if (!project) {
+            return;
+        }
+        if (project.pulumi(["destroy", "--stack", "local", "--yes", "--skip-preview"], { allowFailure: true }).code !== 0) {
+            kubectl(["delete", "namespace", NAMESPACE, "--wait=false"], { allowFailure: true });
+        }
+        project.remove();
+    });
 
     it("a failing preview exits 1 and shows the engine's diagnostics", () => {
         // Valid YAML, invalid for the program: config.ts fails the run before any resource exists.

@@ -42,10 +42,6 @@ export const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 export const PDB_KINDS = ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"];
 export const INGRESS_KINDS = ["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.k8s.io/v1beta1:Ingress"];
 
-export function hasPodSpec(type: string): boolean {
-    return type in POD_SPEC_PATHS;
-}
-
 export function podSpecOf(type: string, props: Props): Props | undefined {
     const path = POD_SPEC_PATHS[type];
     if (!path) {

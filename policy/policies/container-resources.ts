@@ -1,7 +1,7 @@
 // Requests let the scheduler place pods and the HPA compute utilisation; limits keep one pod from starving its
 // neighbours (and give GOMEMLIMIT/GOMAXPROCS something to follow).
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { containersOf, describeContainer, describeObject, hasPodSpec, podSpecOf } from "../lib/kubernetes";
+import { containersOf, describeContainer, describeObject, podSpecOf } from "../lib/kubernetes";
 
 type ResourceName = "cpu" | "memory" | "ephemeral-storage";
 
@@ -33,9 +33,7 @@ export const containerResources: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (!hasPodSpec(args.type)) {
-            return;
-        }
+        // undefined for anything without a pod template
         const pod = podSpecOf(args.type, args.props);
         if (!pod) {
             return;

@@ -1,7 +1,7 @@
 // A tag can be moved: a pod restarted next week may run other code than the one reviewed. Only a digest names
 // exactly the image that was built, scanned and previewed.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { containersOf, describeContainer, describeObject, hasPodSpec, podSpecOf } from "../lib/kubernetes";
+import { containersOf, describeContainer, describeObject, podSpecOf } from "../lib/kubernetes";
 import { knownOrUndefined } from "../lib/known";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
@@ -30,9 +30,7 @@ export const imagePinnedByDigest: ResourceValidationPolicy = {
     description: "Every container image is pinned by digest (repo@sha256:…): no tag-only references, no latest.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!hasPodSpec(args.type)) {
-            return;
-        }
+        // undefined for anything without a pod template
         const pod = podSpecOf(args.type, args.props);
         if (!pod) {
             return;

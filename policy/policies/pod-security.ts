@@ -2,7 +2,7 @@
 // checked on every pod template before it reaches a cluster — where a namespace enforcing it would reject the pods
 // only at rollout time, and a namespace not enforcing it would run them.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ContainerRef, Props, containersOf, describeContainer, describeObject, hasPodSpec, podSpecOf } from "../lib/kubernetes";
+import { ContainerRef, Props, containersOf, describeContainer, describeObject, podSpecOf } from "../lib/kubernetes";
 
 const ALLOWED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 const SAFE_SYSCTLS = [
@@ -119,9 +119,7 @@ export const podSecurityRestricted: ResourceValidationPolicy = {
     description: "Every pod template meets the restricted Pod Security Standard.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!hasPodSpec(args.type)) {
-            return;
-        }
+        // undefined for anything without a pod template
         const pod = podSpecOf(args.type, args.props);
         if (!pod) {
             return;

@@ -121,6 +121,7 @@ export const CONFIG_KEYS = {
     ingressControllerNamespace: { type: "string", default: D.networkPolicy.ingressControllerNamespace, description: "Namespace of the ingress controller allowed to reach the HTTP port." },
     metricsNamespace: { type: "string", default: D.networkPolicy.metricsNamespace, description: "Namespace of the scraper allowed to reach the admin port." },
     serviceMonitor: { type: "boolean", default: D.serviceMonitor, description: "Create a Prometheus-operator ServiceMonitor (needs its CRD)." },
+    forceApply: { type: "boolean", default: D.forceApply, description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
 } as const satisfies Record<string, ConfigKeyDef>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

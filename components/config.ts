@@ -516,6 +516,7 @@ function readService(r: Reader, production: boolean): WebServiceSettings {
         ingress,
         networkPolicy,
         serviceMonitor: r.boolean("serviceMonitor"),
+        forceApply: r.boolean("forceApply"),
         publicUrl: r.optionalString("publicUrl", /^https?:\/\/[^\s]+$/, "an http(s) URL"),
     };
 }

@@ -102,4 +102,5 @@ export const DEFAULTS = {
     },
 
     serviceMonitor: false,
+    forceApply: false,
 } as const;

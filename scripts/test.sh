@@ -10,4 +10,4 @@ step "lint GitHub workflows (actionlint)" npm run --silent lint:workflows
 step "unit tests (Pulumi mocks)" npm run --silent test:unit
 step "Go service: vet, staticcheck, race tests, fuzz, process tests" npm run --silent test:go
 # Needs `npm run up` first: the Pulumi CLI, the Docker engine, the registry and the local cluster.
-step "end-to-end: local stack with the real engine" npm run --silent test:e2e
+step "end-to-end: real engine, registry and local cluster; npm run down then up" npm run --silent test:e2e

@@ -12,4 +12,11 @@ export interface ObjectMeta {
     name: string;
     namespace: pulumi.Input<string>;
     labels: Record<string, string>;
+    /** Shared by every object (forceApply's annotation); a file adding its own merges these in. */
+    annotations?: Record<string, string>;
+}
+
+/** The Kubernetes provider's per-object switch for server-side apply with force. */
+export function applyAnnotations(forceApply: boolean): Record<string, string> | undefined {
+    return forceApply ? { "pulumi.com/patchForce": "true" } : undefined;
 }

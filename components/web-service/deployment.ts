@@ -47,6 +47,7 @@ export function createDeployment(
         metadata: {
             ...meta,
             annotations: {
+                ...meta.annotations,
                 "pulumi.com/timeoutSeconds": String(settings.rollout.timeoutSeconds),
                 ...(settings.production ? { [PRODUCTION_ANNOTATION]: "true" } : {}),
             },

@@ -1,7 +1,7 @@
 // WebService: everything a production Go HTTP service needs on Kubernetes, one concern per file.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildOptions, ObjectMeta } from "./child-options";
+import { ChildOptions, ObjectMeta, applyAnnotations } from "./child-options";
 import { createDeployment } from "./deployment";
 import { createEnvConfigMap, createEnvSecret, createPullSecret } from "./env-objects";
 import { createHpa } from "./hpa";
@@ -44,9 +44,9 @@ export class WebService extends pulumi.ComponentResource {
             throw new Error(`WebService ${name}: namespace must be a name to create it; pass createNamespace: false to use another resource's namespace`);
         }
         const namespace = settings.createNamespace
-            ? createNamespace(settings.namespace, labels, child).metadata.name
+            ? createNamespace(settings.namespace, labels, applyAnnotations(settings.forceApply), child).metadata.name
             : pulumi.output(args.namespace ?? settings.namespace);
-        const meta: ObjectMeta = { name, namespace, labels };
+        const meta: ObjectMeta = { name, namespace, labels, annotations: applyAnnotations(settings.forceApply) };
 
         const serviceAccount = createServiceAccount(meta, child);
         const configMap = createEnvConfigMap(meta, settings.env, child);

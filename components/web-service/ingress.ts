@@ -8,7 +8,7 @@ export function createIngress(
     backend: { serviceName: k8s.core.v1.Service["metadata"]["name"]; port: number },
     opts: ChildOptions,
 ): k8s.networking.v1.Ingress {
-    const annotations: Record<string, string> = { ...settings.annotations };
+    const annotations: Record<string, string> = { ...meta.annotations, ...settings.annotations };
     if (settings.tls?.certManagerIssuer) {
         annotations["cert-manager.io/cluster-issuer"] = settings.tls.certManagerIssuer;
     }

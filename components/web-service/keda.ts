@@ -27,7 +27,7 @@ export function createScaledObject(
     target: { deployment: k8s.apps.v1.Deployment },
     opts: ChildOptions,
 ): k8s.apiextensions.CustomResource {
-    const annotations: Record<string, string> = {};
+    const annotations: Record<string, string> = { ...meta.annotations };
     if (settings.awaitReady) {
         // Custom resources get no readiness await of their own.
         annotations["pulumi.com/waitFor"] = "condition=Ready";

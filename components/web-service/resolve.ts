@@ -35,6 +35,7 @@ export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
             ingressControllerNamespace: N.ingressControllerNamespace, metricsNamespace: N.metricsNamespace,
         },
         serviceMonitor: args.serviceMonitor ?? DEFAULTS.serviceMonitor,
+        forceApply: args.forceApply ?? DEFAULTS.forceApply,
         publicUrl: args.publicUrl,
     };
 }

@@ -117,6 +117,11 @@ export interface WebServiceSettings {
     /** Default-deny ingress with these exceptions; false: no NetworkPolicy. */
     networkPolicy: NetworkPolicySettings | false;
     serviceMonitor: boolean;
+    /**
+     * Server-side apply with force (pulumi.com/patchForce) on every object: take over fields another manager owns,
+     * e.g. objects a lost stack state left in a local cluster. Off by default: a conflict is then an error.
+     */
+    forceApply: boolean;
     /** The URL to export; default derived from the Ingress. */
     publicUrl?: string;
 }

@@ -41,6 +41,12 @@ describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
         assert.equal(single(run, "pulumi:providers:kubernetes").inputs.context, "dev");
     });
 
+    it("applies without force: an object another manager owns is a conflict, not a takeover", () => {
+        for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
+            assert.equal(resource.inputs.metadata?.annotations?.["pulumi.com/patchForce"], undefined, resource.type);
+        }
+    });
+
     it("autoscales 2 to 5 with an HPA and protects the two guaranteed pods with a PDB", () => {
         const hpa = single(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
         assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [2, 5]);

@@ -38,6 +38,11 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(provider.inputs.renderYamlToDirectory, undefined);
         const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
         assert.equal(deployment.metadata.annotations["pulumi.com/timeoutSeconds"], "180");
+        // forceApply: every object takes over what a lost state left in the cluster; the pods do not roll for it.
+        for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:core/v1:ConfigMap"]) {
+            assert.equal(single(run, type).inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", type);
+        }
+        assert.equal(deployment.spec.template.metadata.annotations["pulumi.com/patchForce"], undefined);
         // The node pulls from the authenticated registry with the stack's pull secret.
         const pullSecret = single(run, "kubernetes:core/v1:Secret").inputs;
         assert.equal(pullSecret.type, "kubernetes.io/dockerconfigjson");

@@ -1,12 +1,12 @@
 // `npm run down` leaves nothing behind; `npm run up` then brings everything back (warm: caches kept).
-// Runs last (package.json test:e2e lists the files in order): it stops the cluster the other tests use, and
-// leaves the machine as it found it — up, with the local stack deployed.
+// Runs last (package.json test:e2e runs test/e2e/last/ after test/e2e/): it stops the cluster the other tests use,
+// and leaves the machine as it found it — up, with the local stack deployed.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { describe, it } from "node:test";
-import { requireCluster } from "../helpers/cluster";
-import { PROJECT_DIR } from "../helpers/stack-config";
+import { requireCluster } from "../../helpers/cluster";
+import { PROJECT_DIR } from "../../helpers/stack-config";
 
 const OUR_PROCESSES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "traefik", "metrics-server", "coredns", "docker-registry"];
 

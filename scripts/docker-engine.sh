@@ -34,6 +34,13 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 
 mkdir -p "$log_dir"
+# dockerd adopts a containerd whose socket exists at the default path instead of starting its own; a socket left
+# by a containerd that died (a killed session, a crash) would make it wait for nothing and fail.
+system_containerd=/run/containerd/containerd.sock
+if [ -S "$system_containerd" ] && command -v ctr >/dev/null && ! timeout 5 ctr --address "$system_containerd" version >/dev/null 2>&1; then
+  say "removing the stale $system_containerd (no containerd answers on it)"
+  rm -f "$system_containerd"
+fi
 if pgrep -x dockerd >/dev/null 2>&1; then
   say "dockerd process already started (pid $(pgrep -x dockerd | head -n1)); waiting for it"
 else

@@ -81,7 +81,7 @@ step "stop containerd and its shims" stop_runtime
 unmount_all() {
   local mnts m n=0
   # mount points (field 5 of mountinfo) below our roots, deepest first
-  mnts=$(awk -v roots="/var/lib/kubelet /run/containerd $STATE/containerd /run/netns /var/run/netns" '
+  mnts=$(awk -v roots="/var/lib/kubelet $CTRD_RUN $STATE/containerd /run/netns /var/run/netns" '
     BEGIN { nr = split(roots, r, " ") }
     { for (i = 1; i <= nr; i++) if (index($5, r[i] "/") == 1) { print length($5), $5; break } }
   ' /proc/self/mountinfo | sort -rn | cut -d' ' -f2- | uniq)
@@ -172,6 +172,6 @@ for p in etcd kube-apiserver kube-controller-manager kube-scheduler containerd k
   proc_alive "$p" "$p" && left+=" $p"
 done
 [[ -z "$(our_shims)" ]] || left+=" containerd-shim-runc-v2"
-mounts=$(awk '$5 ~ "^(/var/lib/kubelet|/run/containerd|/run/netns/cni-)" {print $5}' /proc/self/mountinfo)
+mounts=$(awk -v run="$CTRD_RUN" '$5 ~ "^(/var/lib/kubelet|/run/netns/cni-)" || index($5, run "/") == 1 {print $5}' /proc/self/mountinfo)
 [[ -z "$left" && -z "$mounts" ]] || cluster_die "still running:${left:- none}; still mounted: ${mounts:-none}"
 cluster_say "down in $((SECONDS - T0))s${purge:+ (state purged)}"

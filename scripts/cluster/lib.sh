@@ -84,8 +84,11 @@ traefik_dir() { printf '%s/traefik-v%s\n' "$(cluster_cache)" "$TRAEFIK_VERSION";
 metrics_server_dir() { printf '%s/metrics-server-v%s\n' "$(cluster_cache)" "$METRICS_SERVER_VERSION"; }
 keda_crds_dir() { printf '%s/keda-v%s/crds\n' "$(cluster_cache)" "$KEDA_VERSION"; }
 
-# containerd of the node (not Docker's, which lives under /run/docker/containerd).
-CTRD_SOCK=/run/containerd/containerd.sock
+# containerd of the node. Not the system default /run/containerd: dockerd adopts any containerd whose socket it
+# finds there instead of starting its own, and would then run its builds in the node's containerd (and lose them
+# when the cluster stops). Docker's own containerd lives under /run/docker/containerd.
+CTRD_RUN=/run/goship/containerd
+CTRD_SOCK=$CTRD_RUN/containerd.sock
 
 # import_image TAR REF: load a docker-archive into the node's containerd unless REF is there.
 import_image() {

@@ -28,7 +28,7 @@ export KUBECONFIG=$STATE/admin.kubeconfig
 [[ -s "$KUBECONFIG" ]] || cluster_die "$KUBECONFIG missing: run scripts/cluster/up.sh first"
 k() { "$BIN/kubectl" "$@"; }
 NS=goship-smoke
-CTR=(ctr --address /run/containerd/containerd.sock)
+CTR=(ctr --address "$CTRD_SOCK")
 REG=${GOSHIP_SMOKE_REGISTRY:-}
 work=$(mktemp -d)
 on_exit "rm -rf '$work'"

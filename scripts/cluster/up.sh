@@ -325,7 +325,7 @@ EOF
 # containerd $(containerd --version | awk '{print $3}') for the goship node (written by scripts/cluster/up.sh).
 version = 2
 root = "$CTRD_ROOT"
-state = "/run/containerd"
+state = "$CTRD_RUN"
 [grpc]
   address = "$CTRD_SOCK"
 [plugins."io.containerd.grpc.v1.cri"]

@@ -30,7 +30,7 @@ function leftoverProcesses(): string[] {
         }
         const name = exe.split("/").pop()!;
         if (OUR_PROCESSES.includes(name) || (name === "containerd" && cmdline.includes("cluster/containerd/config.toml"))
-            || (name === "containerd-shim-runc-v2" && cmdline.includes("/run/containerd/containerd.sock"))) {
+            || (name === "containerd-shim-runc-v2" && cmdline.includes("/run/goship/containerd/containerd.sock"))) {
             left.push(`${name} (pid ${pid})`);
         }
     }
@@ -47,7 +47,7 @@ describe("npm run down, then npm run up", () => {
 
         assert.deepEqual(leftoverProcesses(), [], "no process of ours left");
         const mounts = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n")
-            .map((line) => line.split(" ")[4]).filter((point) => point && /^(\/var\/lib\/kubelet|\/run\/containerd|\/run\/netns\/cni-)/.test(point));
+            .map((line) => line.split(" ")[4]).filter((point) => point && /^(\/var\/lib\/kubelet|\/run\/goship\/containerd|\/run\/netns\/cni-)/.test(point));
         assert.deepEqual(mounts, [], "no mounts left");
         const chains = spawnSync("iptables-save", { encoding: "utf8" }).stdout.split("\n").filter((line) => /^[:-].*\b(KUBE|CNI)-/.test(line));
         assert.deepEqual(chains, [], "no iptables chains of kube-proxy or the CNI left");

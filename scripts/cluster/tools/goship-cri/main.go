@@ -3,7 +3,7 @@
 // sandbox through containerd's CRI plugin, so the CNI plugins run their DEL
 // (veths, host-local IPs, iptables rules) before containerd is stopped.
 //
-//	goship-cri [-endpoint unix:///run/containerd/containerd.sock] pods|ps|images|rm-all-pods
+//	goship-cri -endpoint unix:///run/goship/containerd/containerd.sock pods|ps|images|rm-all-pods
 //
 // It is compiled by scripts/cluster/build.sh inside the Kubernetes wrapper
 // module, which already requires k8s.io/cri-api and google.golang.org/grpc.
@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "unix:///run/containerd/containerd.sock", "CRI endpoint")
+	endpoint := flag.String("endpoint", "unix:///run/goship/containerd/containerd.sock", "CRI endpoint")
 	timeout := flag.Duration("timeout", 2*time.Minute, "overall timeout")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: %s [flags] pods|ps|images|rm-all-pods\n", os.Args[0])

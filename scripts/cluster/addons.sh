@@ -10,6 +10,8 @@
 #
 # Usage: scripts/cluster/addons.sh
 #   GOSHIP_INGRESS_ADDR  GOSHIP_INGRESS_ADMIN_ADDR  GOSHIP_UP_TIMEOUT (seconds per wait, default 120)
+# Another GOSHIP_INGRESS_ADDR (e.g. when 8000 is taken) also needs goship:publicUrl in Pulumi.local.yaml, and the
+# end-to-end tests assume 127.0.0.1:8000.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

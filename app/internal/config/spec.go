@@ -1,0 +1,75 @@
+package config
+
+// The machine-readable description of the variables Load reads: what a
+// deployment may set and which values the service refuses at start. goship's
+// components check env values against it before anything is deployed
+// (components/web-service/service-env.json, written from this table and kept
+// in step with Load by spec_test.go).
+
+// Kind is the rule a variable's value follows.
+type Kind string
+
+// The rules Load applies, one per parser method.
+const (
+	KindPort      Kind = "port"       // strconv.Atoi, Min to Max
+	KindIPAddress Kind = "ip-address" // netip.ParseAddr
+	KindLogLevel  Kind = "log-level"  // one of Values, any case
+	KindProxies   Kind = "proxies"    // comma-separated IPs or CIDRs, no zones
+	KindDuration  Kind = "duration"   // time.ParseDuration, at least Min nanoseconds
+	KindByteCount Kind = "byte-count" // strconv.ParseInt, Min to Max
+)
+
+// Variable is one environment variable of the service.
+type Variable struct {
+	Name        string   `json:"name"`
+	Kind        Kind     `json:"kind"`
+	Default     string   `json:"default"`
+	Description string   `json:"description"`
+	Min         *int64   `json:"min,omitempty"`
+	Max         *int64   `json:"max,omitempty"`
+	Values      []string `json:"values,omitempty"`
+	// Expected is the text of Load's message for an invalid value:
+	// "NAME: expected <Expected>, got <value>".
+	Expected string `json:"expected"`
+}
+
+func bound(n int64) *int64 { return &n }
+
+// Variables lists every variable Load reads, in its order.
+var Variables = []Variable{
+	port("PORT", "8080", "public API port; 0 = any free port"),
+	port("ADMIN_PORT", "9090", "metrics and pprof port; must differ from PORT"),
+	{Name: "LISTEN_HOST", Kind: KindIPAddress, Default: "", Description: "IP address both servers bind to; empty = all interfaces",
+		Expected: "an IP address such as 127.0.0.1, or empty for all interfaces"},
+	{Name: "LOG_LEVEL", Kind: KindLogLevel, Default: "info", Description: "log level, any case",
+		Values: []string{"debug", "info", "warn", "error"}, Expected: "one of debug, info, warn, error"},
+	{Name: "TRUSTED_PROXIES", Kind: KindProxies, Default: "", Description: "IPs or CIDRs whose X-Forwarded-For is believed; empty = none",
+		Expected: "comma-separated IP addresses or CIDRs such as 10.0.0.0/8"},
+	duration("SHUTDOWN_DRAIN_DELAY", "5s", 0, "after SIGTERM: /readyz is 503 while requests are still served"),
+	duration("SHUTDOWN_TIMEOUT", "20s", 1, "deadline for in-flight requests after the drain"),
+	duration("READ_HEADER_TIMEOUT", "5s", 1, "http.Server.ReadHeaderTimeout"),
+	duration("READ_TIMEOUT", "10s", 1, "http.Server.ReadTimeout"),
+	duration("WRITE_TIMEOUT", "15s", 1, "http.Server.WriteTimeout"),
+	duration("IDLE_TIMEOUT", "2m0s", 1, "http.Server.IdleTimeout"),
+	byteCount("MAX_HEADER_BYTES", "65536", "http.Server.MaxHeaderBytes"),
+	byteCount("MAX_BODY_BYTES", "1048576", "request body limit; larger bodies get a 413"),
+}
+
+func port(name, def, description string) Variable {
+	return Variable{Name: name, Kind: KindPort, Default: def, Description: description,
+		Min: bound(0), Max: bound(65535), Expected: "an integer from 0 to 65535"}
+}
+
+// duration: min is 0 (zero allowed) or 1 (positive), in nanoseconds.
+func duration(name, def string, min int64, description string) Variable {
+	expected := "a positive Go duration such as \"" + def + "\""
+	if min == 0 {
+		expected = "a Go duration of 0s or more such as \"" + def + "\""
+	}
+	return Variable{Name: name, Kind: KindDuration, Default: def, Description: description, Min: bound(min), Expected: expected}
+}
+
+func byteCount(name, def, description string) Variable {
+	return Variable{Name: name, Kind: KindByteCount, Default: def, Description: description,
+		Min: bound(1), Max: bound(1 << 30), Expected: "an integer number of bytes from 1 to 1073741824"}
+}

@@ -1,0 +1,166 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+// The file goship's components read; `go test ./internal/config -run TestSpecFile -update` rewrites it.
+const specFile = "../../../components/web-service/service-env.json"
+
+var update = flag.Bool("update", false, "rewrite "+specFile)
+
+// Values each kind must accept and refuse. They are written into the spec file, so the
+// components' checks are tested against the same values Load is tested against here.
+var probes = map[Kind]struct{ Valid, Invalid []string }{
+	KindPort:      {[]string{"0", "65535", "+443", "0443"}, []string{"http", "70000", "-1", "80.0", " 80"}},
+	KindIPAddress: {[]string{"127.0.0.1", "0.0.0.0", "::", "::1", "::ffff:10.0.0.1", "fe80::1%eth0"}, []string{"localhost", "010.0.0.1", "1.2.3", "256.1.1.1", "10.0.0.0/8", "1::2::3"}},
+	KindLogLevel:  {[]string{"debug", "WARN", "Error"}, []string{"verbose", "warning", "trace"}},
+	KindProxies: {
+		[]string{"10.0.0.0/8", "10.0.0.0/8, 192.168.1.1,fd00::/8", "10.0.0.1/8", ",10.0.0.1,", "::ffff:10.0.0.1"},
+		[]string{"10.0.0.0/33", "10.0.0.1,ingress", "fe80::1%eth0", "10.0.0.0/08", "10.0.0.0/", "*"},
+	},
+	KindDuration:  {[]string{"1s", "1m30s", "1.5h", "500ms", "1h2m3.5s", "+5s", ".5s", "1us", "3µs"}, []string{"5", "soon", "1 minute", "s", ".s", "-1s", "1d", "5S"}},
+	KindByteCount: {[]string{"1", "+1024", "1073741824", "007"}, []string{"0", "-5", "64KiB", "1073741825", "1e6", " 5"}},
+}
+
+// Durations whose validity depends on whether zero is allowed.
+var zeroDurations = []string{"0", "0s", "-0s"}
+
+type variableProbes struct {
+	Valid   []string `json:"valid"`
+	Invalid []string `json:"invalid"`
+}
+
+func probesOf(v Variable) variableProbes {
+	p := variableProbes{Valid: append([]string{}, probes[v.Kind].Valid...), Invalid: append([]string{}, probes[v.Kind].Invalid...)}
+	if v.Kind == KindDuration {
+		if *v.Min == 0 {
+			p.Valid = append(p.Valid, zeroDurations...)
+		} else {
+			p.Invalid = append(p.Invalid, zeroDurations...)
+		}
+	}
+	return p
+}
+
+func TestSpecDefaultsAreLoadDefaults(t *testing.T) {
+	want, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Variables {
+		got, err := Load(env(map[string]string{v.Name: v.Default}))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s=%q (the spec's default) gives %+v, %v; Load's default gives %+v", v.Name, v.Default, got, err, want)
+		}
+	}
+}
+
+func TestSpecProbesAreWhatLoadAccepts(t *testing.T) {
+	for _, v := range Variables {
+		p := probesOf(v)
+		for _, value := range p.Valid {
+			// Another port than the other server's default, so only the value itself is judged.
+			vars := map[string]string{"PORT": "1", "ADMIN_PORT": "2"}
+			vars[v.Name] = value
+			if _, err := Load(env(vars)); err != nil {
+				t.Errorf("%s=%q: the spec calls it valid, Load says %v", v.Name, value, err)
+			}
+		}
+		for _, value := range p.Invalid {
+			_, err := Load(env(map[string]string{v.Name: value}))
+			want := fmt.Sprintf("%s: expected %s, got %q", v.Name, v.Expected, value)
+			var cfgErr *Error
+			if !errors.As(err, &cfgErr) || len(cfgErr.Problems) != 1 || cfgErr.Problems[0] != want {
+				t.Errorf("%s=%q: want the one problem %q, got %v", v.Name, value, want, err)
+			}
+		}
+	}
+}
+
+// parserKinds maps the parser's methods to the kinds of the spec.
+var parserKinds = map[string]Kind{
+	"port": KindPort, "ipAddress": KindIPAddress, "logLevel": KindLogLevel,
+	"proxies": KindProxies, "duration": KindDuration, "byteCount": KindByteCount,
+}
+
+// Every variable config.go reads is in the spec, with its parser's kind, and nothing else is.
+func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
+	file, err := goparser.ParseFile(token.NewFileSet(), "config.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]Kind{}
+	ast.Inspect(file, func(node ast.Node) bool {
+		call, ok := node.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		selector, isMethod := call.Fun.(*ast.SelectorExpr)
+		if !isMethod {
+			return true
+		}
+		kind, known := parserKinds[selector.Sel.Name]
+		literal, isLiteral := call.Args[0].(*ast.BasicLit)
+		if known && isLiteral && literal.Kind == token.STRING {
+			name, _ := strconv.Unquote(literal.Value)
+			read[name] = kind
+		}
+		return true
+	})
+	declared := map[string]Kind{}
+	for _, v := range Variables {
+		declared[v.Name] = v.Kind
+	}
+	if !reflect.DeepEqual(read, declared) {
+		t.Errorf("config.go reads %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
+	}
+}
+
+func specJSON() []byte {
+	p := map[string]variableProbes{}
+	for _, v := range Variables {
+		p[v.Name] = probesOf(v)
+	}
+	document := struct {
+		Comment   string                    `json:"//"`
+		Variables []Variable                `json:"variables"`
+		Probes    map[string]variableProbes `json:"probes"`
+	}{
+		"Generated from app/internal/config/spec.go by `go test ./internal/config -run TestSpecFile -update` (in app/); do not edit.",
+		Variables, p,
+	}
+	var out bytes.Buffer
+	encoder := json.NewEncoder(&out)
+	encoder.SetEscapeHTML(false)
+	encoder.SetIndent("", "  ")
+	if err := encoder.Encode(document); err != nil {
+		panic(err)
+	}
+	return out.Bytes()
+}
+
+func TestSpecFileIsCurrent(t *testing.T) {
+	want := specJSON()
+	if *update {
+		if err := os.WriteFile(specFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(specFile)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s is not what spec.go describes (%v): run go test ./internal/config -run TestSpecFile -update", specFile, err)
+	}
+}

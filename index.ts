@@ -1,4 +1,5 @@
-// Wiring only: stack config → settings → registry → image → web service → outputs.
+// Wiring only: stack config → registry → image → web service → outputs. The config hands over the components'
+// arguments as they are (components/config); the components own their defaults and their checks.
 import * as path from "path";
 import { loadSettings } from "./components/config";
 import { buildGoServiceImage } from "./components/image";
@@ -6,23 +7,13 @@ import { createKubernetesProvider } from "./components/kubernetes-provider";
 import { createRegistry, dockerConfigJson } from "./components/registry";
 import { WebService } from "./components/web-service";
 
-const settings = loadSettings();
+const settings = loadSettings({ projectDir: __dirname });
 
 const registry = createRegistry("registry", settings.registry);
 
-const image = buildGoServiceImage("app", settings.image.builder, {
+const image = buildGoServiceImage("app", settings.imageBuilder, {
+    ...settings.image,
     registry,
-    context: path.resolve(__dirname, settings.image.context),
-    dockerfile: settings.image.dockerfile,
-    mainPackage: settings.image.mainPackage,
-    platform: settings.image.platform,
-    buildArgs: {
-        ...(settings.image.builderImage ? { BUILDER_IMAGE: settings.image.builderImage } : {}),
-        ...(settings.image.runtimeImage ? { RUNTIME_IMAGE: settings.image.runtimeImage } : {}),
-        ...settings.image.buildArgs,
-    },
-    passGoProxy: settings.image.passGoProxy,
-    network: settings.image.network,
     logFile: path.resolve(__dirname, ".goship", "logs", "image-build.log"),
 });
 
@@ -32,7 +23,6 @@ const service = new WebService(settings.appName, {
     ...settings.service,
     provider,
     image: image.ref,
-    secretEnv: settings.secretEnv,
     imagePullDockerConfigJson: settings.imagePullSecret ? dockerConfigJson(registry) : undefined,
 });
 

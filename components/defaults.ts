@@ -1,5 +1,6 @@
-// Every default of the library, stated once. The stack-config schema (config-schema.ts), the generated
-// Pulumi.yaml schema and the components' optional arguments all read from here.
+// Every default of the library, stated once. The components' optional arguments (whose `@default` doc comments a
+// unit test holds to these values), the stack-config table (config/keys.ts) and the generated Pulumi.yaml schema
+// all read from here.
 
 /** The Go service's own contract (app/README.md): ports it listens on and paths it serves. */
 export const APP_CONTRACT = {
@@ -10,6 +11,9 @@ export const APP_CONTRACT = {
     metricsPath: "/metrics",
     /** The runtime image's numeric non-root user (Dockerfile USER). */
     uid: 65532,
+    /** The Dockerfile's ARGs naming its base images. */
+    builderImageArg: "BUILDER_IMAGE",
+    runtimeImageArg: "RUNTIME_IMAGE",
 } as const;
 
 /**
@@ -50,6 +54,8 @@ export const DEFAULTS = {
         platform: "linux/amd64",
         builder: "docker-cli",
         passGoProxy: true,
+        /** Relative to the working directory of the program. */
+        logFile: ".goship/logs/image-build.log",
     },
 
     workload: {
@@ -58,6 +64,8 @@ export const DEFAULTS = {
         cpuLimit: "500m",
         memoryRequest: "64Mi",
         memoryLimit: "128Mi",
+        ephemeralStorageRequest: "64Mi",
+        ephemeralStorageLimit: "256Mi",
         logLevel: "info",
         drainDelaySeconds: 5,
         shutdownTimeoutSeconds: 10,
@@ -69,6 +77,7 @@ export const DEFAULTS = {
         rolloutTimeoutSeconds: 600,
         zoneSpread: false,
         servicePort: 80,
+        /** Size limit of the /tmp emptyDir (counted against the ephemeral-storage limit). */
         tmpSizeLimit: "64Mi",
         /** Share of the memory limit handed to the Go runtime as GOMEMLIMIT (headroom for non-heap memory). */
         goMemLimitRatio: 0.9,
@@ -81,6 +90,8 @@ export const DEFAULTS = {
         path: "/",
         pathType: "Prefix",
         skipAwait: false,
+        /** Suffix of the TLS Secret's name after the service's name, when TLS names no Secret. */
+        tlsSecretSuffix: "-tls",
     },
 
     autoscaling: {

@@ -1,8 +1,8 @@
 // The goship component library: import these into your own Pulumi stacks.
 export * from "./defaults";
-export { loadSettings, parseSettings, runtimeConfig, ConfigError, Settings, ImageSettings, KubernetesSettings, RawConfig } from "./config";
-export { CONFIG_KEYS, ConfigKeyDef } from "./config-schema";
+export { loadSettings, parseSettings, runtimeConfig, ConfigError, Settings, RawConfig, CONFIG_KEYS, ConfigKeyDef } from "./config";
 export * from "./registry";
 export * from "./image";
 export * from "./web-service";
-export { createKubernetesProvider, KubernetesConnection } from "./kubernetes-provider";
+export { createKubernetesProvider, kubernetesConnectionProblems, KubernetesConnection } from "./kubernetes-provider";
+export { ArgumentError, Problem, formatProblem } from "./validation/problems";

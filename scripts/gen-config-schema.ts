@@ -1,10 +1,10 @@
-// Regenerates what derives from components/config-schema.ts (npm run gen:schema): the `config:` section of
+// Regenerates what derives from components/config/keys.ts (npm run gen:schema): the `config:` section of
 // Pulumi.yaml and the configuration reference in README.md. A unit test fails when either is stale.
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { withConfigReference } from "../components/config-reference";
-import { projectConfigSchema } from "../components/project-schema";
+import { withConfigReference } from "../components/config/reference";
+import { projectConfigSchema } from "../components/config/project-schema";
 
 const root = path.join(__dirname, "..");
 const pulumiYaml = path.join(root, "Pulumi.yaml");

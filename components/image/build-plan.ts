@@ -7,24 +7,47 @@ import { ContainerRegistry } from "../registry/types";
 import { goProxyBuildArgs } from "./go-proxy";
 import { hashBuildInputs, imageContentHash } from "./source-hash";
 
+/** os/arch pairs Kubernetes nodes run, as docker build --platform names them. */
+export const IMAGE_PLATFORMS = [
+    "linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64",
+] as const;
+export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
+
 export interface GoServiceImageArgs {
+    /** Required. Where the image is pushed. */
     registry: ContainerRegistry;
-    /** Absolute path of the build context: the Go module (go.mod at its root). */
+    /** Required. Absolute path of the build context: the Go module (go.mod at its root). */
     context: string;
-    /** Dockerfile relative to the context (default: Dockerfile). */
+    /** Dockerfile, relative to the context. @default "Dockerfile" */
     dockerfile?: string;
-    /** Main package of the binary, relative to the module (default: ./cmd/server). */
+    /** Main package of the binary, relative to the module; its import closure is hashed. @default "./cmd/server" */
     mainPackage?: string;
-    /** os/arch of the cluster's nodes (default: linux/amd64). */
-    platform?: string;
-    /** Build args; part of the content hash. */
+    /** os/arch of the cluster's nodes. @default "linux/amd64" */
+    platform?: ImagePlatform;
+    /** Build args, each one the Dockerfile declares (ARG); part of the content hash. @default {} */
     buildArgs?: Record<string, string>;
-    /** Pass this machine's Go proxy settings into the build (default: true); not part of the hash. */
+    /** Pass this machine's Go proxy settings into the build; not part of the hash. @default true */
     passGoProxy?: boolean;
-    /** docker build --network, e.g. host. */
+    /** docker build --network, e.g. host; unset: docker's default. */
     network?: string;
-    /** The builder's log (default: .goship/logs/image-build.log under the working directory). */
+    /** The builder's log. @default ".goship/logs/image-build.log" under the working directory */
     logFile?: string;
+}
+
+/** The arguments with their defaults applied. */
+export function resolveImageArgs(args: GoServiceImageArgs): Required<Omit<GoServiceImageArgs, "network">> & Pick<GoServiceImageArgs, "network"> {
+    const I = DEFAULTS.image;
+    return {
+        registry: args.registry,
+        context: args.context,
+        dockerfile: args.dockerfile ?? I.dockerfile,
+        mainPackage: args.mainPackage ?? I.mainPackage,
+        platform: args.platform ?? I.platform,
+        buildArgs: args.buildArgs ?? {},
+        passGoProxy: args.passGoProxy ?? I.passGoProxy,
+        network: args.network,
+        logFile: args.logFile ?? path.resolve(I.logFile),
+    };
 }
 
 export interface BuildPlan {
@@ -37,27 +60,27 @@ export interface BuildPlan {
     tag: pulumi.Output<string>;
     /** The files hashed, relative to the context. */
     hashedFiles: string[];
+    logFile: string;
 }
 
 export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
-    const dockerfile = args.dockerfile ?? DEFAULTS.image.dockerfile;
-    const platform = args.platform ?? DEFAULTS.image.platform;
-    const buildArgs = args.buildArgs ?? {};
+    const resolved = resolveImageArgs(args);
     const source = hashBuildInputs({
-        context: args.context,
-        dockerfile,
-        mainPackage: args.mainPackage ?? DEFAULTS.image.mainPackage,
-        buildArgs,
-        platform,
+        context: resolved.context,
+        dockerfile: resolved.dockerfile,
+        mainPackage: resolved.mainPackage,
+        buildArgs: resolved.buildArgs,
+        platform: resolved.platform,
     });
     const contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(source.hash, repository));
-    const proxyArgs = args.passGoProxy ?? DEFAULTS.image.passGoProxy ? goProxyBuildArgs(path.join(args.context, dockerfile)) : {};
+    const proxyArgs = resolved.passGoProxy ? goProxyBuildArgs(path.join(resolved.context, resolved.dockerfile)) : {};
     return {
-        dockerfile,
-        platform,
-        buildArgs: { ...proxyArgs, ...buildArgs },
+        dockerfile: resolved.dockerfile,
+        platform: resolved.platform,
+        buildArgs: { ...proxyArgs, ...resolved.buildArgs },
         contentHash,
         tag: contentHash.apply((hash) => `${IMAGE_TAG_PREFIX}${hash.slice(0, 20)}`),
         hashedFiles: source.files,
+        logFile: resolved.logFile,
     };
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GoServiceImage, GoServiceImageArgs } from "./go-service-image";
 
-export type ImageBuilder = "docker-cli" | "pulumi-docker";
+export const IMAGE_BUILDERS = ["docker-cli", "pulumi-docker"] as const;
+export type ImageBuilder = (typeof IMAGE_BUILDERS)[number];
 
 /** The image, built by the chosen builder; @pulumi/docker is loaded only when chosen. */
 export function buildGoServiceImage(

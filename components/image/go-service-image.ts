@@ -1,11 +1,12 @@
 // GoServiceImage: builds the Go service's Dockerfile, pushes it, and outputs `repository@sha256:…`.
 // It rebuilds only when the Go build inputs change (see source-hash.ts).
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { refuseProblems } from "../validation/problems";
 import { GoServiceImageArgs, planImageBuild } from "./build-plan";
 import { ImageProviderInputs, imageProvider } from "./provider";
+import { imageProblems } from "./validate";
 
-export { GoServiceImageArgs } from "./build-plan";
+export { GoServiceImageArgs, IMAGE_PLATFORMS, ImagePlatform, resolveImageArgs } from "./build-plan";
 
 /** The dynamic resource; its outputs are what the provider returns (never the credentials). */
 class GoServiceImageBuild extends pulumi.dynamic.Resource {
@@ -27,7 +28,9 @@ export class GoServiceImage extends pulumi.ComponentResource {
     /** The files hashed, relative to the context. */
     readonly hashedFiles: string[];
 
+    /** Every problem of the arguments is reported at once, before anything is registered. */
     constructor(name: string, args: GoServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        refuseProblems(`GoServiceImage ${name}`, imageProblems(args));
         super("goship:image:GoServiceImage", name, {}, opts);
         const plan = planImageBuild(args);
         this.contentHash = plan.contentHash;
@@ -46,7 +49,7 @@ export class GoServiceImage extends pulumi.ComponentResource {
             username: args.registry.credentials.apply((credentials) => credentials.username),
             password: pulumi.secret(args.registry.credentials.apply((credentials) => credentials.password)),
             insecure: args.registry.insecure,
-            logFile: args.logFile ?? path.resolve(".goship", "logs", "image-build.log"),
+            logFile: plan.logFile,
         };
         const build = new GoServiceImageBuild(name, inputs, { parent: this });
         this.ref = build.ref;

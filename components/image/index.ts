@@ -1,3 +1,4 @@
-export { GoServiceImage, GoServiceImageArgs } from "./go-service-image";
-export { buildGoServiceImage, ImageBuilder } from "./builder";
+export { GoServiceImage, GoServiceImageArgs, IMAGE_PLATFORMS, ImagePlatform, resolveImageArgs } from "./go-service-image";
+export { buildGoServiceImage, IMAGE_BUILDERS, ImageBuilder } from "./builder";
+export { imageProblems } from "./validate";
 export { hashBuildInputs, imageContentHash, goBuildFiles, goImports, BuildInputs, SourceHash } from "./source-hash";

@@ -5,13 +5,16 @@
 import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { refuseProblems } from "../validation/problems";
 import { GoServiceImageArgs, planImageBuild } from "./build-plan";
+import { imageProblems } from "./validate";
 
 export class PulumiDockerGoServiceImage extends pulumi.ComponentResource {
     readonly ref: pulumi.Output<string>;
     readonly contentHash: pulumi.Output<string>;
 
     constructor(name: string, args: GoServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        refuseProblems(`PulumiDockerGoServiceImage ${name}`, imageProblems(args));
         super("goship:image:PulumiDockerGoServiceImage", name, {}, opts);
         const plan = planImageBuild(args);
         this.contentHash = plan.contentHash;

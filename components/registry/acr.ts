@@ -6,25 +6,30 @@
 //    account sets in the console (there is no token API for it in the provider).
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../defaults";
+import { refuseProblems } from "../validation/problems";
+import { SHORT_LIVED_TOKENS } from "./pull-secret";
 import { ContainerRegistry, RegistryCommonArgs, RegistryCredentials } from "./types";
-
-export type AcrEndpoint = "public" | "vpc";
+import { AcrEndpoint, registryProblems } from "./validate";
 
 interface AcrCommonArgs extends RegistryCommonArgs {
-    /** ACR namespace; `repository` is created inside it. */
+    /** Required. ACR namespace; `repository` (one path component) is created inside it. */
     namespace: string;
-    endpoint: AcrEndpoint;
-    /** Create the namespace; false when it already exists. */
-    createNamespace: boolean;
+    /** Push and pull through the public or the VPC endpoint. @default "public" */
+    endpoint?: AcrEndpoint;
+    /** Create the namespace; false when it already exists. @default true */
+    createNamespace?: boolean;
 }
 
 export interface AcrEnterpriseRegistryArgs extends AcrCommonArgs {
-    /** Enterprise Edition instance id, e.g. cri-xxxxxxxx. */
+    /** Required. Enterprise Edition instance id, e.g. cri-xxxxxxxx. */
     instanceId: string;
 }
 
 export interface AcrPersonalRegistryArgs extends AcrCommonArgs {
+    /** Required. */
     username: pulumi.Input<string>;
+    /** Required. The registry password set in the console. */
     password: pulumi.Input<string>;
     /** Registry domain of instances with their own domain (crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com). */
     domain?: string;
@@ -51,8 +56,11 @@ export class AcrEnterpriseRegistry extends pulumi.ComponentResource implements C
     readonly repositoryUrl: pulumi.Output<string>;
     readonly credentials: pulumi.Output<RegistryCredentials>;
     readonly insecure = false;
+    readonly shortLivedToken = SHORT_LIVED_TOKENS["acr-enterprise"];
 
+    /** Every problem of the arguments is reported at once, before anything is registered. */
     constructor(name: string, args: AcrEnterpriseRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        refuseProblems(`AcrEnterpriseRegistry ${name}`, registryProblems("acr-enterprise", { ...args }));
         super("goship:registry:AcrEnterpriseRegistry", name, {}, opts);
 
         const lookup = alicloud.cs.getRegistryEnterpriseInstancesOutput(
@@ -67,7 +75,7 @@ export class AcrEnterpriseRegistry extends pulumi.ComponentResource implements C
             return found;
         });
 
-        const namespace = args.createNamespace
+        const namespace = args.createNamespace ?? DEFAULTS.acr.createNamespace
             ? new alicloud.cs.RegistryEnterpriseNamespace(`${name}-namespace`, {
                 instanceId: args.instanceId,
                 name: args.namespace,
@@ -85,7 +93,7 @@ export class AcrEnterpriseRegistry extends pulumi.ComponentResource implements C
             tagImmutability: true,
         }, { parent: this });
 
-        this.server = instance.apply((found) => pickEnterpriseEndpoint(found, args.endpoint));
+        this.server = instance.apply((found) => pickEnterpriseEndpoint(found, args.endpoint ?? DEFAULTS.acr.endpoint));
         this.repositoryUrl = pulumi.interpolate`${this.server}/${namespace}/${repo.name}`;
         this.credentials = pulumi.secret(
             instance.apply((found) => ({ username: found.tempUsername, password: found.authorizationToken })),
@@ -100,10 +108,12 @@ export class AcrPersonalRegistry extends pulumi.ComponentResource implements Con
     readonly credentials: pulumi.Output<RegistryCredentials>;
     readonly insecure = false;
 
+    /** Every problem of the arguments is reported at once, before anything is registered. */
     constructor(name: string, args: AcrPersonalRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        refuseProblems(`AcrPersonalRegistry ${name}`, registryProblems("acr-personal", { ...args }));
         super("goship:registry:AcrPersonalRegistry", name, {}, opts);
 
-        const namespace = args.createNamespace
+        const namespace = args.createNamespace ?? DEFAULTS.acr.createNamespace
             ? new alicloud.cr.Namespace(`${name}-namespace`, {
                 name: args.namespace,
                 autoCreate: false,
@@ -120,7 +130,7 @@ export class AcrPersonalRegistry extends pulumi.ComponentResource implements Con
 
         this.server = args.domain !== undefined
             ? pulumi.output(args.domain)
-            : repo.domainList.apply((domains) => (args.endpoint === "vpc" ? domains.vpc : domains.public));
+            : repo.domainList.apply((domains) => ((args.endpoint ?? DEFAULTS.acr.endpoint) === "vpc" ? domains.vpc : domains.public));
         this.repositoryUrl = pulumi.interpolate`${this.server}/${namespace}/${repo.name}`;
         this.credentials = pulumi.secret(
             pulumi.all([args.username, args.password]).apply(([username, password]) => ({ username, password })),

@@ -3,12 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AcrEnterpriseRegistryArgs, AcrPersonalRegistryArgs } from "./acr";
 import type { EcrRegistryArgs } from "./ecr";
+import { refuseProblems } from "../validation/problems";
 import { GenericRegistry, GenericRegistryArgs } from "./generic";
 import { ContainerRegistry } from "./types";
+import { REGISTRY_RULES } from "./validate";
 
 export * from "./types";
 export { GenericRegistry, GenericRegistryArgs } from "./generic";
-export { dockerConfigJson } from "./pull-secret";
+export { dockerConfigJson, pullSecretProblems, SHORT_LIVED_TOKENS } from "./pull-secret";
+export { ACR_ENDPOINTS, AcrEndpoint, ECR_ENCRYPTIONS, EcrEncryption, REGISTRY_RULES, REGISTRY_TYPES, RegistryType, registryProblems } from "./validate";
 
 export type RegistrySettings =
     | ({ type: "generic" } & GenericRegistryArgs)
@@ -21,6 +24,9 @@ export function createRegistry(
     settings: RegistrySettings,
     opts?: pulumi.ComponentResourceOptions,
 ): ContainerRegistry {
+    if (!REGISTRY_RULES.type.accepts(settings.type)) {
+        refuseProblems(`createRegistry ${name}`, [{ path: "type", expected: REGISTRY_RULES.type.expected, got: JSON.stringify(settings.type) }]);
+    }
     switch (settings.type) {
         case "generic":
             return new GenericRegistry(name, settings, opts);

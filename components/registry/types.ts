@@ -18,10 +18,19 @@ export interface ContainerRegistry {
     readonly credentials: pulumi.Output<RegistryCredentials>;
     /** The registry speaks plain HTTP. */
     readonly insecure: boolean;
+    /** Set when the credentials are a token that expires: no pull secret can be made from them. */
+    readonly shortLivedToken?: ShortLivedToken;
+}
+
+export interface ShortLivedToken {
+    /** How long a token lasts, e.g. "12 h". */
+    lifetime: string;
+    /** What to pull with instead. */
+    instead: string;
 }
 
 /** Options every adapter accepts. */
 export interface RegistryCommonArgs {
-    /** Repository path inside the registry, e.g. `team/goship`. */
+    /** Required. Repository path inside the registry, e.g. `team/goship`. */
     repository: string;
 }

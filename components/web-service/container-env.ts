@@ -2,16 +2,23 @@
 // and the service agree on ports, log level and the shutdown sequence.
 import * as k8s from "@pulumi/kubernetes";
 import { APP_CONTRACT, DEFAULTS } from "../defaults";
-import { goMemLimit, parseMemory } from "../quantity";
+import { goMemLimit, parseBytes } from "../quantity";
 import { WebServiceSettings } from "./types";
 
-/** Variables goship sets itself; user env may not override them. */
-export const RESERVED_ENV = [
-    "PORT", "ADMIN_PORT", "LOG_LEVEL", "SHUTDOWN_DRAIN_DELAY", "SHUTDOWN_TIMEOUT", "TRUSTED_PROXIES", "GOMEMLIMIT", "GOMAXPROCS",
-];
+/** Variables goship sets itself, each with the argument it comes from (none: the app contract's ports). */
+export const RESERVED_ENV: Record<string, string | undefined> = {
+    PORT: undefined,
+    ADMIN_PORT: undefined,
+    LOG_LEVEL: "logLevel",
+    SHUTDOWN_DRAIN_DELAY: "shutdown.drainDelaySeconds",
+    SHUTDOWN_TIMEOUT: "shutdown.shutdownTimeoutSeconds",
+    TRUSTED_PROXIES: "trustedProxies",
+    GOMEMLIMIT: "resources.memoryLimit",
+    GOMAXPROCS: "resources.cpuLimit",
+};
 
 export function containerEnv(settings: WebServiceSettings): k8s.types.input.core.v1.EnvVar[] {
-    const memoryLimit = parseMemory(settings.resources.memoryLimit);
+    const memoryLimit = parseBytes(settings.resources.memoryLimit);
     const env: k8s.types.input.core.v1.EnvVar[] = [
         { name: "PORT", value: String(APP_CONTRACT.httpPort) },
         { name: "ADMIN_PORT", value: String(APP_CONTRACT.adminPort) },

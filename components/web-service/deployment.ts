@@ -96,8 +96,17 @@ export function createDeployment(
                         env: containerEnv(settings),
                         envFrom: envFrom.length > 0 ? envFrom : undefined,
                         resources: {
-                            requests: { cpu: settings.resources.cpuRequest, memory: settings.resources.memoryRequest },
-                            limits: { cpu: settings.resources.cpuLimit, memory: settings.resources.memoryLimit },
+                            requests: {
+                                cpu: settings.resources.cpuRequest,
+                                memory: settings.resources.memoryRequest,
+                                "ephemeral-storage": settings.resources.ephemeralStorageRequest,
+                            },
+                            limits: {
+                                cpu: settings.resources.cpuLimit,
+                                memory: settings.resources.memoryLimit,
+                                // /tmp, the logs and the writable layer: a runaway writer is evicted, not the node's disk filled.
+                                "ephemeral-storage": settings.resources.ephemeralStorageLimit,
+                            },
                         },
                         // Startup allows a slow first start without making liveness lenient afterwards.
                         startupProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 1, failureThreshold: 30 }),
@@ -121,8 +130,8 @@ function httpProbe(path: string, timing: { periodSeconds: number; failureThresho
     return { httpGet: { path, port: "http" }, timeoutSeconds: 1, ...timing };
 }
 
-function intOrPercent(value: string): number | string {
-    return value.endsWith("%") ? value : Number(value);
+function intOrPercent(value: number | string): number | string {
+    return typeof value === "string" && value.endsWith("%") ? value : Number(value);
 }
 
 /** Spread over nodes (best effort) and, when asked, over zones (enforced) once there is more than one pod. */

@@ -28,13 +28,13 @@ export function createEnvConfigMap(
 
 export function createEnvSecret(
     meta: ObjectMeta,
-    secretEnv: pulumi.Input<Record<string, string>> | undefined,
+    secretEnv: Record<string, pulumi.Input<string>> | undefined,
     opts: ChildOptions,
 ): k8s.core.v1.Secret | undefined {
-    if (secretEnv === undefined) {
+    if (secretEnv === undefined || Object.keys(secretEnv).length === 0) {
         return undefined;
     }
-    const values = pulumi.secret(secretEnv);
+    const values = pulumi.secret(pulumi.output(secretEnv));
     // Only a hash of the values (what kustomize's secretGenerator publishes too); it must stay readable in diffs.
     const suffix = pulumi.unsecret(values.apply(contentHash));
     return new k8s.core.v1.Secret(`${meta.name}-secret-env`, {

@@ -1,6 +1,8 @@
 // WebService: everything a production Go HTTP service needs on Kubernetes, one concern per file.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { renderedTo } from "../kubernetes-provider";
+import { refuseProblems } from "../validation/problems";
 import { ChildOptions, ObjectMeta, applyAnnotations } from "./child-options";
 import { createDeployment } from "./deployment";
 import { createEnvConfigMap, createEnvSecret, createPullSecret } from "./env-objects";
@@ -11,14 +13,17 @@ import { commonLabels } from "./labels";
 import { createNamespace } from "./namespace";
 import { createNetworkPolicy } from "./network-policy";
 import { createPodDisruptionBudget } from "./pdb";
-import { guaranteedReplicas, productionProblems, resolveSettings } from "./resolve";
+import { guaranteedReplicas, resolveSettings } from "./resolve";
 import { createService } from "./service";
 import { createServiceAccount } from "./service-account";
 import { createServiceMonitor } from "./service-monitor";
 import { WebServiceArgs } from "./types";
+import { webServiceProblems } from "./validate";
 
 export * from "./types";
-export { guaranteedReplicas, productionProblems, terminationGracePeriodSeconds } from "./resolve";
+export { guaranteedReplicas, resolveSettings, terminationGracePeriodSeconds } from "./resolve";
+export { productionProblems, webServiceProblems, WebServiceContext } from "./validate";
+export { SERVICE_VARIABLES, ServiceVariable } from "./service-env";
 
 export class WebService extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -28,21 +33,24 @@ export class WebService extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string | undefined>;
     readonly deployment: k8s.apps.v1.Deployment;
 
-    /** `name` is the service's name: Kubernetes object names and labels derive from it. */
+    /**
+     * `name` is the service's name: Kubernetes object names and labels derive from it. Every problem of the
+     * arguments is reported at once, before anything is registered.
+     */
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("goship:kubernetes:WebService", name, {}, opts);
-        const settings = resolveSettings(args);
-        const problems = settings.production ? productionProblems(settings) : [];
-        if (problems.length > 0) {
-            // The same invariants the policy pack enforces, caught before any object exists.
-            throw new Error(`WebService ${name} is production but:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        const settings = resolveSettings(name, args);
+        const problems = webServiceProblems(name, args, settings, { renderYamlTo: args.provider && renderedTo(args.provider) });
+        if (!pulumi.ProviderResource.isInstance(args.provider)) {
+            problems.unshift({ path: "provider", expected: "a Kubernetes provider (k8s.Provider)", got: args.provider === undefined ? "nothing" : "something else" });
         }
+        if (args.image === undefined) {
+            problems.unshift({ path: "image", expected: "an image reference pinned by digest (repo@sha256:…)", got: "nothing" });
+        }
+        refuseProblems(`WebService ${name}`, problems);
+        super("goship:kubernetes:WebService", name, {}, opts);
+
         const child: ChildOptions = { parent: this, provider: args.provider };
         const labels = commonLabels(name);
-
-        if (settings.createNamespace && args.namespace !== undefined && typeof args.namespace !== "string") {
-            throw new Error(`WebService ${name}: namespace must be a name to create it; pass createNamespace: false to use another resource's namespace`);
-        }
         const namespace = settings.createNamespace
             ? createNamespace(settings.namespace, labels, applyAnnotations(settings.forceApply), child).metadata.name
             : pulumi.output(args.namespace ?? settings.namespace);

@@ -37,8 +37,9 @@ export function createIngress(
     }, opts);
 }
 
-/** The URL the Ingress serves, for the stack outputs. */
+/** The URL the Ingress serves, for the stack outputs: a regex path's literal prefix. */
 export function ingressUrl(settings: IngressSettings): string {
     const scheme = settings.tls ? "https" : "http";
-    return `${scheme}://${settings.host ?? "127.0.0.1"}${settings.path}`;
+    const path = settings.pathType === "ImplementationSpecific" ? settings.path.replace(/[()[\]{}*+?|^$\\].*$/, "") : settings.path;
+    return `${scheme}://${settings.host ?? "127.0.0.1"}${path}`;
 }

@@ -2,24 +2,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ChildOptions, ObjectMeta } from "./child-options";
 import { hpaBehavior } from "./hpa";
-import { AutoscalingSettings, KedaTrigger } from "./types";
+import { kedaTrigger } from "./keda-triggers";
+import { AutoscalingSettings } from "./types";
 
 type KedaSettings = Extract<AutoscalingSettings, { kind: "keda" }>;
-
-/** KEDA's metadata holds strings only; unset optional fields are left out. */
-function metadataOf(values: Record<string, string | number | undefined>): Record<string, string> {
-    return Object.fromEntries(
-        Object.entries(values).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]),
-    );
-}
-
-export function kedaTrigger(trigger: KedaTrigger): Record<string, unknown> {
-    const { type, ...fields } = trigger;
-    if (trigger.type === "cpu" || trigger.type === "memory") {
-        return { type, metricType: "Utilization", metadata: metadataOf({ value: trigger.utilization }) };
-    }
-    return { type, metadata: metadataOf(fields as Record<string, string | number | undefined>) };
-}
 
 export function createScaledObject(
     meta: ObjectMeta,

@@ -1,38 +1,51 @@
 import { DEFAULTS } from "../defaults";
-import { WebServiceArgs, WebServiceSettings } from "./types";
+import { AutoscalingArgs, AutoscalingSettings, IngressArgs, IngressSettings, WebServiceArgs, WebServiceSettings } from "./types";
 
 const W = DEFAULTS.workload;
+const A = DEFAULTS.autoscaling;
 const N = DEFAULTS.networkPolicy;
 
-/** Fills every setting a library user left out with the project default. */
-export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
+/** Fills every setting a caller left out with its default, field by field. */
+export function resolveSettings(name: string, args: Omit<WebServiceArgs, "provider" | "image">): WebServiceSettings {
+    const resources = args.resources ?? {};
+    const shutdown = args.shutdown ?? {};
+    const rollout = args.rollout ?? {};
     return {
         production: args.production ?? DEFAULTS.production,
         // An output (another resource's namespace) is used as given by WebService; only a name can be created.
         namespace: typeof args.namespace === "string" ? args.namespace : DEFAULTS.namespace,
         createNamespace: args.createNamespace ?? DEFAULTS.createNamespace,
-        autoscaling: args.autoscaling ?? { kind: "none", replicas: W.replicas },
-        resources: args.resources ?? {
-            cpuRequest: W.cpuRequest, cpuLimit: W.cpuLimit, memoryRequest: W.memoryRequest, memoryLimit: W.memoryLimit,
+        autoscaling: resolveAutoscaling(args.autoscaling ?? { kind: "none" }),
+        resources: {
+            cpuRequest: resources.cpuRequest ?? W.cpuRequest,
+            cpuLimit: resources.cpuLimit ?? W.cpuLimit,
+            memoryRequest: resources.memoryRequest ?? W.memoryRequest,
+            memoryLimit: resources.memoryLimit ?? W.memoryLimit,
+            ephemeralStorageRequest: resources.ephemeralStorageRequest ?? W.ephemeralStorageRequest,
+            ephemeralStorageLimit: resources.ephemeralStorageLimit ?? W.ephemeralStorageLimit,
         },
-        shutdown: args.shutdown ?? {
-            preStopSleepSeconds: W.preStopSleepSeconds,
-            drainDelaySeconds: W.drainDelaySeconds,
-            shutdownTimeoutSeconds: W.shutdownTimeoutSeconds,
+        shutdown: {
+            preStopSleepSeconds: shutdown.preStopSleepSeconds ?? W.preStopSleepSeconds,
+            drainDelaySeconds: shutdown.drainDelaySeconds ?? W.drainDelaySeconds,
+            shutdownTimeoutSeconds: shutdown.shutdownTimeoutSeconds ?? W.shutdownTimeoutSeconds,
         },
-        rollout: args.rollout ?? {
-            revisionHistoryLimit: W.revisionHistoryLimit, maxSurge: W.maxSurge, maxUnavailable: W.maxUnavailable,
-            timeoutSeconds: W.rolloutTimeoutSeconds,
+        rollout: {
+            revisionHistoryLimit: rollout.revisionHistoryLimit ?? W.revisionHistoryLimit,
+            maxSurge: rollout.maxSurge ?? W.maxSurge,
+            maxUnavailable: rollout.maxUnavailable ?? W.maxUnavailable,
+            timeoutSeconds: rollout.timeoutSeconds ?? W.rolloutTimeoutSeconds,
         },
         logLevel: args.logLevel ?? W.logLevel,
         zoneSpread: args.zoneSpread ?? W.zoneSpread,
         servicePort: args.servicePort ?? W.servicePort,
         env: args.env ?? {},
         trustedProxies: args.trustedProxies,
-        ingress: args.ingress,
+        ingress: args.ingress && resolveIngress(name, args.ingress),
         // Default-deny is the safe default; opting out is an explicit `false`.
-        networkPolicy: args.networkPolicy ?? {
-            ingressControllerNamespace: N.ingressControllerNamespace, metricsNamespace: N.metricsNamespace,
+        networkPolicy: args.networkPolicy === false ? false : {
+            ingressControllerNamespace: args.networkPolicy?.ingressControllerNamespace ?? N.ingressControllerNamespace,
+            metricsNamespace: args.networkPolicy?.metricsNamespace ?? N.metricsNamespace,
+            egress: args.networkPolicy?.egress,
         },
         serviceMonitor: args.serviceMonitor ?? DEFAULTS.serviceMonitor,
         forceApply: args.forceApply ?? DEFAULTS.forceApply,
@@ -40,24 +53,55 @@ export function resolveSettings(args: WebServiceArgs): WebServiceSettings {
     };
 }
 
+function resolveAutoscaling(args: AutoscalingArgs): AutoscalingSettings {
+    if (args.kind === "none") {
+        return { kind: "none", replicas: args.replicas ?? W.replicas };
+    }
+    const common = {
+        minReplicas: args.minReplicas ?? A.minReplicas,
+        maxReplicas: args.maxReplicas ?? A.maxReplicas,
+        scaleUpStabilizationSeconds: args.scaleUpStabilizationSeconds ?? A.scaleUpStabilizationSeconds,
+        scaleDownStabilizationSeconds: args.scaleDownStabilizationSeconds ?? A.scaleDownStabilizationSeconds,
+    };
+    if (args.kind === "hpa") {
+        return {
+            kind: "hpa",
+            ...common,
+            targetCpuUtilization: args.targetCpuUtilization ?? A.targetCpuUtilization,
+            targetMemoryUtilization: args.targetMemoryUtilization,
+        };
+    }
+    return {
+        kind: "keda",
+        ...common,
+        triggers: args.triggers ?? [],
+        pollingIntervalSeconds: args.pollingIntervalSeconds ?? A.kedaPollingIntervalSeconds,
+        cooldownSeconds: args.cooldownSeconds ?? A.kedaCooldownSeconds,
+        fallbackReplicas: args.fallbackReplicas,
+        awaitReady: args.awaitReady ?? A.kedaAwaitReady,
+    };
+}
+
+function resolveIngress(name: string, args: IngressArgs): IngressSettings {
+    const I = DEFAULTS.ingress;
+    return {
+        className: args.className,
+        host: args.host,
+        path: args.path ?? I.path,
+        pathType: args.pathType ?? I.pathType,
+        tls: args.tls && {
+            secretName: args.tls.secretName ?? `${name}${I.tlsSecretSuffix}`,
+            certManagerIssuer: args.tls.certManagerIssuer,
+        },
+        annotations: args.annotations ?? {},
+        skipAwait: args.skipAwait ?? I.skipAwait,
+    };
+}
+
 /** Pods that exist whatever the autoscaler does: the floor a PodDisruptionBudget can protect. */
 export function guaranteedReplicas(settings: Pick<WebServiceSettings, "autoscaling">): number {
     const scaling = settings.autoscaling;
     return scaling.kind === "none" ? scaling.replicas : scaling.minReplicas;
-}
-
-/** What a production service lacks (empty when nothing), phrased like config errors: `expected …, got …`. */
-export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress">): string[] {
-    const problems: string[] = [];
-    const guaranteed = guaranteedReplicas(settings);
-    if (guaranteed < 2) {
-        const field = settings.autoscaling.kind === "none" ? "autoscaling.replicas" : "autoscaling.minReplicas";
-        problems.push(`${field}: expected at least 2 guaranteed pods, got ${guaranteed}`);
-    }
-    if (settings.ingress && !settings.ingress.tls) {
-        problems.push("ingress.tls: expected TLS on the Ingress, got none");
-    }
-    return problems;
 }
 
 /**

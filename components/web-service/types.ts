@@ -1,105 +1,229 @@
+// WebService's arguments. Every field is optional unless said otherwise, and its default is stated once, in its
+// `@default` (components/defaults.ts holds the values; a unit test keeps the two the same), so a caller writes only
+// what differs. The resolved shapes below are what the component builds its objects from.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export type PathType = "Prefix" | "Exact" | "ImplementationSpecific";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface ResourceSettings {
-    cpuRequest: string;
-    cpuLimit: string;
-    memoryRequest: string;
-    memoryLimit: string;
+export const PATH_TYPES = ["Prefix", "Exact", "ImplementationSpecific"] as const;
+export type PathType = (typeof PATH_TYPES)[number];
+
+export const AUTOSCALING_KINDS = ["none", "hpa", "keda"] as const;
+export type AutoscalingKind = (typeof AUTOSCALING_KINDS)[number];
+
+export const KEDA_TRIGGER_TYPES = ["cpu", "memory", "prometheus", "kafka", "cron"] as const;
+
+/** A number, or its decimal text (KEDA's metadata holds strings; stack files write either). */
+export type Numeric = number | string;
+
+export interface ResourceArgs {
+    /** CPU request in cores or millicores. @default "100m" */
+    cpuRequest?: string;
+    /** CPU limit; GOMAXPROCS follows it (whole cores, rounded up). @default "500m" */
+    cpuLimit?: string;
+    /** @default "64Mi" */
+    memoryRequest?: string;
+    /** Memory limit; GOMEMLIMIT is 90% of it. @default "128Mi" */
+    memoryLimit?: string;
+    /** Local disk the pod may count on: /tmp, the container's logs and writable layer. @default "64Mi" */
+    ephemeralStorageRequest?: string;
+    /** Local disk beyond which the kubelet evicts the pod; at least /tmp's size limit. @default "256Mi" */
+    ephemeralStorageLimit?: string;
 }
 
 /** The service's shutdown sequence; terminationGracePeriodSeconds is derived from it. */
-export interface ShutdownSettings {
-    /** Kubelet sleeps this long before SIGTERM (native sleep action; 0 disables). */
-    preStopSleepSeconds: number;
-    /** After SIGTERM the service is not-ready but still serves this long. */
-    drainDelaySeconds: number;
-    /** Deadline for in-flight requests after the drain. */
-    shutdownTimeoutSeconds: number;
+export interface ShutdownArgs {
+    /** The kubelet sleeps this long before SIGTERM, so endpoints are removed first (native sleep action; 0 disables). @default 5 */
+    preStopSleepSeconds?: number;
+    /** After SIGTERM the service is not-ready but still serves this long (SHUTDOWN_DRAIN_DELAY). @default 5 */
+    drainDelaySeconds?: number;
+    /** Deadline for in-flight requests after the drain (SHUTDOWN_TIMEOUT). @default 10 */
+    shutdownTimeoutSeconds?: number;
 }
 
-export interface RolloutSettings {
-    revisionHistoryLimit: number;
-    maxSurge: string;
-    maxUnavailable: string;
-    /** How long `pulumi up` waits for the rollout (Ready pods) before it reports failure. */
-    timeoutSeconds: number;
+export interface RolloutArgs {
+    /** Old ReplicaSets kept for rollback. @default 5 */
+    revisionHistoryLimit?: number;
+    /** Pods above the desired count during a rollout: a count or a percentage. @default "25%" */
+    maxSurge?: number | string;
+    /** Pods below the desired count during a rollout: a count or a percentage up to 100%. @default "0" */
+    maxUnavailable?: number | string;
+    /** How long `pulumi up` waits for the rollout (Ready pods) before it fails. @default 600 */
+    timeoutSeconds?: number;
 }
 
-export interface IngressTls {
-    /** kubernetes.io/tls Secret holding (or, with cert-manager, receiving) the certificate. */
-    secretName: string;
-    /** cert-manager ClusterIssuer that issues the certificate. */
+export interface IngressTlsArgs {
+    /** kubernetes.io/tls Secret holding (or, with cert-manager, receiving) the certificate. @default "<name>-tls" */
+    secretName?: string;
+    /** cert-manager ClusterIssuer that issues the certificate (needs `host`). */
     certManagerIssuer?: string;
 }
 
-export interface IngressSettings {
+export interface IngressArgs {
+    /** IngressClass; unset: the cluster's default class. */
     className?: string;
+    /** Host routed to the service; unset: any host. */
     host?: string;
-    path: string;
-    pathType: PathType;
-    tls?: IngressTls;
-    annotations: Record<string, string>;
-    /** Do not wait for the controller to publish an address. */
-    skipAwait: boolean;
+    /** @default "/" */
+    path?: string;
+    /** @default "Prefix" */
+    pathType?: PathType;
+    /** Unset: plain HTTP. */
+    tls?: IngressTlsArgs;
+    /** Extra annotations for the ingress controller. @default {} */
+    annotations?: Record<string, string>;
+    /** Do not wait for the controller to publish an address (controllers that never do). @default false */
+    skipAwait?: boolean;
 }
 
 export type KedaTrigger =
-    | { type: "cpu" | "memory"; utilization: number }
-    | { type: "prometheus"; serverAddress: string; query: string; threshold: number; activationThreshold?: number }
+    | { type: "cpu" | "memory"; utilization: Numeric }
+    | { type: "prometheus"; serverAddress: string; query: string; threshold: Numeric; activationThreshold?: Numeric }
     | {
         type: "kafka";
         bootstrapServers: string;
         consumerGroup: string;
         topic: string;
-        lagThreshold: number;
-        activationLagThreshold?: number;
+        lagThreshold: Numeric;
+        activationLagThreshold?: Numeric;
     }
-    | { type: "cron"; timezone: string; start: string; end: string; desiredReplicas: number };
+    | { type: "cron"; timezone: string; start: string; end: string; desiredReplicas: Numeric };
 
-export interface ScalingBehavior {
-    scaleUpStabilizationSeconds: number;
-    scaleDownStabilizationSeconds: number;
+export interface ScalingBehaviorArgs {
+    /** @default 0 */
+    scaleUpStabilizationSeconds?: number;
+    /** @default 300 */
+    scaleDownStabilizationSeconds?: number;
+}
+
+export interface FixedReplicasArgs {
+    kind: "none";
+    /** @default 2 */
+    replicas?: number;
+}
+
+export interface HpaArgs extends ScalingBehaviorArgs {
+    kind: "hpa";
+    /** @default 2 */
+    minReplicas?: number;
+    /** @default 10 */
+    maxReplicas?: number;
+    /** Target average CPU utilisation, in percent of the request. @default 70 */
+    targetCpuUtilization?: number;
+    /** Target average memory utilisation, in percent of the request; unset: not a metric. */
+    targetMemoryUtilization?: number;
+}
+
+export interface KedaArgs extends ScalingBehaviorArgs {
+    kind: "keda";
+    /** @default 2 */
+    minReplicas?: number;
+    /** @default 10 */
+    maxReplicas?: number;
+    /** Required: at least one. */
+    triggers: KedaTrigger[];
+    /** @default 30 */
+    pollingIntervalSeconds?: number;
+    /** @default 300 */
+    cooldownSeconds?: number;
+    /** Replicas to hold when a scaler fails 3 times in a row; unset: no fallback. */
+    fallbackReplicas?: number;
+    /** Wait for the ScaledObject's Ready condition (needs the KEDA operator running). @default true */
+    awaitReady?: boolean;
 }
 
 /** One autoscaler or none: HPA and KEDA can never both own the Deployment. */
-export type AutoscalingSettings =
-    | { kind: "none"; replicas: number }
-    | ({
-        kind: "hpa";
-        minReplicas: number;
-        maxReplicas: number;
-        targetCpuUtilization?: number;
-        targetMemoryUtilization?: number;
-    } & ScalingBehavior)
-    | ({
-        kind: "keda";
-        minReplicas: number;
-        maxReplicas: number;
-        triggers: KedaTrigger[];
-        pollingIntervalSeconds: number;
-        cooldownSeconds: number;
-        fallbackReplicas?: number;
-        /** Wait for the ScaledObject's Ready condition (needs the KEDA operator running). */
-        awaitReady: boolean;
-    } & ScalingBehavior);
+export type AutoscalingArgs = FixedReplicasArgs | HpaArgs | KedaArgs;
 
-export interface NetworkPolicySettings {
-    /** Namespace of the ingress controller, allowed to the HTTP port. */
-    ingressControllerNamespace: string;
-    /** Namespace of the metrics scraper, allowed to the admin port. */
-    metricsNamespace: string;
+/** Destinations the pods may open connections to (DNS is always allowed). */
+export interface EgressRule {
+    /** CIDR blocks, e.g. 10.20.0.0/16. */
+    cidrs?: string[];
+    /** Namespaces (every pod in them). */
+    namespaces?: string[];
+    /** TCP ports; unset: every port. */
+    ports?: number[];
 }
 
-/** Everything about the workload that is not the image or the cluster connection. */
-export interface WebServiceSettings {
+export interface NetworkPolicyArgs {
+    /** Namespace of the ingress controller, allowed to the HTTP port. @default "ingress-nginx" */
+    ingressControllerNamespace?: string;
+    /** Namespace of the metrics scraper, allowed to the admin port. @default "monitoring" */
+    metricsNamespace?: string;
+    /** Egress allow-list; unset: egress is not restricted. */
+    egress?: EgressRule[];
+}
+
+export interface WebServiceArgs {
+    /** Required. Kubernetes provider of the target cluster; passed to every object. */
+    provider: k8s.Provider;
+    /** Required. Image reference, pinned by digest: `repo@sha256:…`. */
+    image: pulumi.Input<string>;
     /**
      * A production service: at least 2 guaranteed pods and TLS on the Ingress, checked at construction; the
-     * Deployment is annotated so the policy pack applies its production rules (docs/policy.md).
+     * Deployment is annotated so the policy pack applies its production rules (docs/policy.md). @default false
      */
+    production?: boolean;
+    /**
+     * Namespace of every object: a name, or another resource's output (e.g. a Namespace's `metadata.name`, so every
+     * object waits for it) when `createNamespace` is false. @default "goship"
+     */
+    namespace?: pulumi.Input<string>;
+    /** @default true */
+    createNamespace?: boolean;
+    /** @default { kind: "none" } */
+    autoscaling?: AutoscalingArgs;
+    resources?: ResourceArgs;
+    shutdown?: ShutdownArgs;
+    rollout?: RolloutArgs;
+    /** @default "info" */
+    logLevel?: LogLevel;
+    /** Spread pods across topology.kubernetes.io/zone (in addition to nodes). @default false */
+    zoneSpread?: boolean;
+    /** Port of the Service in front of the pods' HTTP port. @default 80 */
+    servicePort?: number;
+    /** Plain environment variables (a ConfigMap); checked against the service's own rules. @default {} */
+    env?: Record<string, string>;
+    /** Secret environment variables (a Secret); the names are plain, the values may be secret Outputs. */
+    secretEnv?: Record<string, pulumi.Input<string>>;
+    /** Comma-separated IPs or CIDRs whose X-Forwarded-For the service trusts (TRUSTED_PROXIES). */
+    trustedProxies?: string;
+    /** Unset: no Ingress. */
+    ingress?: IngressArgs;
+    /** Default-deny ingress with these exceptions; false: no NetworkPolicy. @default {} */
+    networkPolicy?: NetworkPolicyArgs | false;
+    /** Create a Prometheus-operator ServiceMonitor (needs its CRD). @default false */
+    serviceMonitor?: boolean;
+    /**
+     * Server-side apply with force (pulumi.com/patchForce) on every object: take over fields another manager owns,
+     * e.g. objects a lost stack state left in a local cluster. A conflict is otherwise an error. @default false
+     */
+    forceApply?: boolean;
+    /** The URL to export; unset: derived from the Ingress. */
+    publicUrl?: string;
+    /** `.dockerconfigjson` for an image pull secret (registry/pull-secret.ts). */
+    imagePullDockerConfigJson?: pulumi.Input<string>;
+}
+
+// --- resolved: every default applied
+
+export type ResourceSettings = Required<ResourceArgs>;
+export type ShutdownSettings = Required<ShutdownArgs>;
+export type RolloutSettings = Required<RolloutArgs>;
+export type ScalingBehavior = Required<ScalingBehaviorArgs>;
+export type IngressSettings = Required<Omit<IngressArgs, "className" | "host" | "tls">> & Pick<IngressArgs, "className" | "host"> & {
+    tls?: Required<Pick<IngressTlsArgs, "secretName">> & Pick<IngressTlsArgs, "certManagerIssuer">;
+};
+export type AutoscalingSettings =
+    | Required<FixedReplicasArgs>
+    | (Required<Omit<HpaArgs, "targetMemoryUtilization">> & Pick<HpaArgs, "targetMemoryUtilization">)
+    | (Required<Omit<KedaArgs, "fallbackReplicas">> & Pick<KedaArgs, "fallbackReplicas">);
+export type NetworkPolicySettings = Required<Omit<NetworkPolicyArgs, "egress">> & Pick<NetworkPolicyArgs, "egress">;
+
+/** Everything about the workload that is not the image, the cluster connection or a secret. */
+export interface WebServiceSettings {
     production: boolean;
     namespace: string;
     createNamespace: boolean;
@@ -112,32 +236,9 @@ export interface WebServiceSettings {
     servicePort: number;
     env: Record<string, string>;
     trustedProxies?: string;
-    /** Omitted: no Ingress. */
     ingress?: IngressSettings;
-    /** Default-deny ingress with these exceptions; false: no NetworkPolicy. */
     networkPolicy: NetworkPolicySettings | false;
     serviceMonitor: boolean;
-    /**
-     * Server-side apply with force (pulumi.com/patchForce) on every object: take over fields another manager owns,
-     * e.g. objects a lost stack state left in a local cluster. Off by default: a conflict is then an error.
-     */
     forceApply: boolean;
-    /** The URL to export; default derived from the Ingress. */
     publicUrl?: string;
-}
-
-export interface WebServiceArgs extends Partial<Omit<WebServiceSettings, "namespace">> {
-    /**
-     * Namespace of every object: a name, or another resource's output (e.g. a Namespace's `metadata.name`, so every
-     * object waits for it) when `createNamespace` is false.
-     */
-    namespace?: pulumi.Input<string>;
-    /** Kubernetes provider of the target cluster; passed to every object. */
-    provider: k8s.Provider;
-    /** Image reference, pinned by digest: `repo@sha256:…`. */
-    image: pulumi.Input<string>;
-    /** Secret environment variables. */
-    secretEnv?: pulumi.Input<Record<string, string>>;
-    /** `.dockerconfigjson` for an image pull secret (see registry/pull-secret.ts). */
-    imagePullDockerConfigJson?: pulumi.Input<string>;
 }

@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { CONFIG_KEYS } from "../../components/config-schema";
-import { withConfigReference } from "../../components/config-reference";
-import { projectConfigSchema } from "../../components/project-schema";
+import { CONFIG_KEYS } from "../../components/config/keys";
+import { withConfigReference } from "../../components/config/reference";
+import { projectConfigSchema } from "../../components/config/project-schema";
 import { PROJECT_DIR } from "../helpers/stack-config";
 
 describe("Pulumi.yaml config schema", () => {
-    it("is what `npm run gen:schema` generates from components/config-schema.ts", () => {
+    it("is what `npm run gen:schema` generates from components/config/keys.ts", () => {
         const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
         assert.deepEqual(project.config, projectConfigSchema(), "run `npm run gen:schema`");
     });

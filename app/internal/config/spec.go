@@ -3,7 +3,7 @@ package config
 // The machine-readable description of the variables Load reads: what a
 // deployment may set and which values the service refuses at start. goship's
 // components check env values against it before anything is deployed
-// (components/web-service/service-env.json, written from this table and kept
+// (components/web-service/service-variables.json, written from this table and kept
 // in step with Load by spec_test.go).
 
 // Kind is the rule a variable's value follows.

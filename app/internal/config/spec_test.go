@@ -16,7 +16,7 @@ import (
 )
 
 // The file goship's components read; `go test ./internal/config -run TestSpecFile -update` rewrites it.
-const specFile = "../../../components/web-service/service-env.json"
+const specFile = "../../../components/web-service/service-variables.json"
 
 var update = flag.Bool("update", false, "rewrite "+specFile)
 

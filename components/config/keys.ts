@@ -1,0 +1,167 @@
+// Every stack-config key of this project, in one table: type, default, description, the rule its value follows, its
+// group, and the component argument it maps to. config/ parses and maps by it, scripts/gen-config-schema.ts writes
+// Pulumi.yaml's schema and the README's reference from it (a unit test keeps both in sync), and the rules are the
+// components' own (the components check them; the table only quotes them).
+import * as path from "path";
+import { APP_CONTRACT, DEFAULTS } from "../defaults";
+import { IMAGE_BUILDERS } from "../image/builder";
+import { IMAGE_PLATFORMS } from "../image/build-plan";
+import { IMAGE_RULES } from "../image/validate";
+import { ACR_ENDPOINTS, ECR_ENCRYPTIONS, REGISTRY_RULES, REGISTRY_TYPES } from "../registry/validate";
+import { Rule } from "../validation/rules";
+import { SERVICE_RULES as S } from "../web-service/rules";
+import { AUTOSCALING_KINDS, LOG_LEVELS, PATH_TYPES } from "../web-service/types";
+
+/** Pulumi project-config types; structured keys (maps, lists of objects) have no engine-level type. */
+export type ConfigKeyType = "string" | "integer" | "boolean" | "map" | "list";
+
+export const GROUPS = {
+    service: "The service",
+    registry: "Registry",
+    image: "Image build",
+    kubernetes: "Kubernetes connection",
+    workload: "Workload",
+    ingress: "Ingress",
+    autoscaling: "Autoscaling",
+    network: "Network policy and monitoring",
+} as const;
+
+export interface ConfigKeyDef {
+    type: ConfigKeyType;
+    group: keyof typeof GROUPS;
+    description: string;
+    default?: string | number | boolean;
+    secret?: boolean;
+    /** Allowed values of an enumeration (checked while parsing: other keys' relevance depends on them). */
+    allowed?: readonly string[];
+    /** The owning component's rule for the value, quoted in the docs. */
+    rule?: Rule;
+    /**
+     * The argument the value becomes: `name` (the service's), `builder`, `pullSecret`, or a path under `registry.`,
+     * `image.`, `kubernetes.` or `service.`. Two keys that reach one argument are an error, never a silent winner.
+     */
+    arg: string;
+    /** Further argument paths whose problems are reported under this key. */
+    reports?: readonly string[];
+    /** The value as the argument takes it (default: as parsed); undefined leaves the argument unset. */
+    toArg?: (value: unknown, context: { projectDir: string }) => unknown;
+    /** Meaningful only when another key has one of these values: set otherwise, it is an error. */
+    when?: { key: string; is: readonly (string | boolean)[]; why?: string };
+}
+
+const D = DEFAULTS;
+const W = D.workload;
+const A = D.autoscaling;
+const registryIs = (...is: string[]) => ({ key: "registryType", is });
+const autoscalingIs = (...is: string[]) => ({ key: "autoscaling", is });
+const ingressOn = { key: "ingressEnabled", is: [true] };
+const networkPolicyOn = { key: "networkPolicyEnabled", is: [true] };
+
+export const CONFIG_KEYS = {
+    // --- the service
+    appName: { type: "string", group: "service", default: D.appName, rule: S.name, arg: "name", reports: ["service.name"], description: "Name of the service: Kubernetes object names and labels." },
+    production: { type: "boolean", group: "service", default: D.production, arg: "service.production", description: "Marks a production stack: requires at least 2 guaranteed pods and TLS on the Ingress, and applies the policy pack's production rules." },
+    namespace: { type: "string", group: "service", default: D.namespace, rule: S.namespace, arg: "service.namespace", description: "Kubernetes namespace of every object." },
+    createNamespace: { type: "boolean", group: "service", default: D.createNamespace, arg: "service.createNamespace", description: "Create the namespace (false: it must exist)." },
+
+    // --- registry
+    registryType: { type: "string", group: "registry", default: D.registryType, allowed: REGISTRY_TYPES, arg: "registry.type", description: "Where the image is pushed: generic (Docker Hub, Harbor, a local registry), ecr, acr-personal or acr-enterprise." },
+    registryServer: { type: "string", group: "registry", rule: REGISTRY_RULES.server, arg: "registry.server", when: registryIs("generic"), description: "generic: registry host[:port], e.g. 127.0.0.1:5000, docker.io, harbor.example.com." },
+    registryUsername: { type: "string", group: "registry", arg: "registry.username", when: { ...registryIs("generic", "acr-personal"), why: "ecr and acr-enterprise issue tokens" }, description: "generic and acr-personal: login user." },
+    registryPassword: { type: "string", group: "registry", secret: true, arg: "registry.password", when: { ...registryIs("generic", "acr-personal"), why: "ecr and acr-enterprise issue tokens" }, description: "generic and acr-personal: login password or token (set with --secret)." },
+    registryInsecure: { type: "boolean", group: "registry", default: D.registryInsecure, arg: "registry.insecure", when: registryIs("generic"), description: "generic: the registry speaks plain HTTP (a local registry); digest checks use --insecure." },
+    imageRepository: { type: "string", group: "registry", rule: REGISTRY_RULES.repository, arg: "registry.repository", description: "Repository path inside the registry, e.g. team/goship (default: appName; acr-*: one path component)." },
+    imagePullSecret: { type: "boolean", group: "registry", default: D.imagePullSecret, arg: "pullSecret", reports: ["service.imagePullDockerConfigJson"], description: "Create a kubernetes.io/dockerconfigjson Secret from the registry's login and pull with it (for clusters that cannot pull by node identity; refused for ecr and acr-enterprise, whose tokens expire)." },
+    ecrScanOnPush: { type: "boolean", group: "registry", default: D.ecr.scanOnPush, arg: "registry.scanOnPush", when: registryIs("ecr"), description: "ecr: scan images on push." },
+    ecrImmutableTags: { type: "boolean", group: "registry", default: D.ecr.immutableTags, arg: "registry.immutableTags", when: registryIs("ecr"), description: "ecr: make tags immutable." },
+    ecrEncryption: { type: "string", group: "registry", default: D.ecr.encryption, allowed: ECR_ENCRYPTIONS, arg: "registry.encryption", when: registryIs("ecr"), description: "ecr: AES256 or KMS encryption at rest." },
+    ecrKmsKeyArn: { type: "string", group: "registry", rule: REGISTRY_RULES.kmsKeyArn, arg: "registry.kmsKeyArn", when: registryIs("ecr"), description: "ecr: KMS key ARN (required when ecrEncryption is KMS)." },
+    ecrKeepImages: { type: "integer", group: "registry", default: D.ecr.keepImages, rule: REGISTRY_RULES.keepImages, arg: "registry.keepImages", when: registryIs("ecr"), description: "ecr lifecycle policy: keep this many images built by this program." },
+    ecrExpireUntaggedDays: { type: "integer", group: "registry", default: D.ecr.expireUntaggedDays, rule: REGISTRY_RULES.expireUntaggedDays, arg: "registry.expireUntaggedDays", when: registryIs("ecr"), description: "ecr lifecycle policy: expire untagged images after this many days." },
+    ecrForceDelete: { type: "boolean", group: "registry", default: D.ecr.forceDelete, arg: "registry.forceDelete", when: registryIs("ecr"), description: "ecr: delete the repository even if it holds images." },
+    acrNamespace: { type: "string", group: "registry", rule: REGISTRY_RULES.acrNamespace, arg: "registry.namespace", when: registryIs("acr-personal", "acr-enterprise"), description: "acr-*: registry namespace." },
+    acrInstanceId: { type: "string", group: "registry", rule: REGISTRY_RULES.acrInstanceId, arg: "registry.instanceId", when: registryIs("acr-enterprise"), description: "acr-enterprise: the Enterprise Edition instance id, e.g. cri-xxxx." },
+    acrEndpoint: { type: "string", group: "registry", default: D.acr.endpoint, allowed: ACR_ENDPOINTS, arg: "registry.endpoint", when: registryIs("acr-personal", "acr-enterprise"), description: "acr-*: pull/push through the public or the VPC endpoint." },
+    acrPersonalDomain: { type: "string", group: "registry", rule: REGISTRY_RULES.domain, arg: "registry.domain", when: registryIs("acr-personal"), description: "acr-personal: registry domain for instances with their own domain (crpi-…personal.cr.aliyuncs.com)." },
+    acrCreateNamespace: { type: "boolean", group: "registry", default: D.acr.createNamespace, arg: "registry.createNamespace", when: registryIs("acr-personal", "acr-enterprise"), description: "acr-*: create the namespace (false: it must exist)." },
+
+    // --- image build
+    imageContext: { type: "string", group: "image", default: D.image.context, arg: "image.context", toArg: (value, { projectDir }) => path.resolve(projectDir, value as string), description: "Docker build context, relative to the project directory (a Go module)." },
+    imageDockerfile: { type: "string", group: "image", default: D.image.dockerfile, arg: "image.dockerfile", description: "Dockerfile path relative to the build context." },
+    imageMainPackage: { type: "string", group: "image", default: D.image.mainPackage, rule: IMAGE_RULES.mainPackage, arg: "image.mainPackage", description: "Go main package the image's binary is built from (its import closure is hashed)." },
+    imagePlatform: { type: "string", group: "image", default: D.image.platform, allowed: IMAGE_PLATFORMS, arg: "image.platform", description: "Target platform os/arch of your nodes." },
+    imageBuilderImage: { type: "string", group: "image", arg: `image.buildArgs.${APP_CONTRACT.builderImageArg}`, description: `Build-stage base image (the Dockerfile's ${APP_CONTRACT.builderImageArg}); default: the Dockerfile's.` },
+    imageRuntimeImage: { type: "string", group: "image", arg: `image.buildArgs.${APP_CONTRACT.runtimeImageArg}`, description: `Runtime-stage base image (the Dockerfile's ${APP_CONTRACT.runtimeImageArg}); default: the Dockerfile's.` },
+    imageBuildArgs: { type: "map", group: "image", arg: "image.buildArgs", description: "Further Docker build args (string to string), each one the Dockerfile declares." },
+    imageBuilder: { type: "string", group: "image", default: D.image.builder, allowed: IMAGE_BUILDERS, arg: "builder", description: "docker-cli (this project's resource, needs only the docker CLI) or pulumi-docker (@pulumi/docker's Image, needs its plugin)." },
+    imagePassGoProxy: { type: "boolean", group: "image", default: D.image.passGoProxy, arg: "image.passGoProxy", description: "Pass this machine's `go env` GOPROXY/GOSUMDB/GONOSUMDB/GOPRIVATE into the build (not part of the content hash)." },
+    imageBuildNetwork: { type: "string", group: "image", rule: IMAGE_RULES.network, arg: "image.network", description: "docker build --network, e.g. host when the Go module proxy is only reachable from the host." },
+
+    // --- Kubernetes connection
+    kubeconfig: { type: "string", group: "kubernetes", secret: true, arg: "kubernetes.kubeconfig", description: "Kubeconfig contents or a path to it (default: KUBECONFIG / ~/.kube/config)." },
+    kubeContext: { type: "string", group: "kubernetes", arg: "kubernetes.context", description: "Kubeconfig context to use (default: the current context)." },
+    renderYamlTo: { type: "string", group: "kubernetes", arg: "kubernetes.renderYamlTo", reports: ["service.provider"], description: "Render manifests to this directory instead of applying them (no cluster needed; refused with secretEnv or imagePullSecret, whose Secrets would be written in plaintext)." },
+
+    // --- workload
+    replicas: { type: "integer", group: "workload", default: W.replicas, rule: S.replicas, arg: "service.autoscaling.replicas", when: { ...autoscalingIs("none"), why: "the autoscaler owns the replica count: use minReplicas" }, description: "Pods when autoscaling is none." },
+    cpuRequest: { type: "string", group: "workload", default: W.cpuRequest, rule: S.cpu, arg: "service.resources.cpuRequest", description: "Container CPU request." },
+    cpuLimit: { type: "string", group: "workload", default: W.cpuLimit, rule: S.cpu, arg: "service.resources.cpuLimit", description: "Container CPU limit; GOMAXPROCS follows it." },
+    memoryRequest: { type: "string", group: "workload", default: W.memoryRequest, rule: S.bytes, arg: "service.resources.memoryRequest", description: "Container memory request." },
+    memoryLimit: { type: "string", group: "workload", default: W.memoryLimit, rule: S.bytes, arg: "service.resources.memoryLimit", description: "Container memory limit; GOMEMLIMIT is 90% of it." },
+    ephemeralStorageRequest: { type: "string", group: "workload", default: W.ephemeralStorageRequest, rule: S.bytes, arg: "service.resources.ephemeralStorageRequest", description: "Container ephemeral-storage request (/tmp, logs, writable layer)." },
+    ephemeralStorageLimit: { type: "string", group: "workload", default: W.ephemeralStorageLimit, rule: S.bytes, arg: "service.resources.ephemeralStorageLimit", description: `Container ephemeral-storage limit, at least /tmp's ${W.tmpSizeLimit} (the kubelet evicts the pod above it).` },
+    logLevel: { type: "string", group: "workload", default: W.logLevel, allowed: LOG_LEVELS, arg: "service.logLevel", description: "Service log level." },
+    drainDelaySeconds: { type: "integer", group: "workload", default: W.drainDelaySeconds, rule: S.drainDelaySeconds, arg: "service.shutdown.drainDelaySeconds", description: "After SIGTERM the service reports not-ready but keeps serving this long (SHUTDOWN_DRAIN_DELAY)." },
+    shutdownTimeoutSeconds: { type: "integer", group: "workload", default: W.shutdownTimeoutSeconds, rule: S.shutdownTimeoutSeconds, arg: "service.shutdown.shutdownTimeoutSeconds", description: "Deadline for in-flight requests after the drain (SHUTDOWN_TIMEOUT)." },
+    preStopSleepSeconds: { type: "integer", group: "workload", default: W.preStopSleepSeconds, rule: S.preStopSleepSeconds, arg: "service.shutdown.preStopSleepSeconds", description: "preStop sleep before SIGTERM, so endpoints are removed first (0 disables; needs Kubernetes >= 1.30)." },
+    revisionHistoryLimit: { type: "integer", group: "workload", default: W.revisionHistoryLimit, rule: S.revisionHistoryLimit, arg: "service.rollout.revisionHistoryLimit", description: "Old ReplicaSets kept for rollback." },
+    maxSurge: { type: "string", group: "workload", default: W.maxSurge, rule: S.maxSurge, arg: "service.rollout.maxSurge", description: "RollingUpdate maxSurge." },
+    maxUnavailable: { type: "string", group: "workload", default: W.maxUnavailable, rule: S.maxUnavailable, arg: "service.rollout.maxUnavailable", description: "RollingUpdate maxUnavailable (not 0 when maxSurge is 0)." },
+    rolloutTimeoutSeconds: { type: "integer", group: "workload", default: W.rolloutTimeoutSeconds, rule: S.rolloutTimeoutSeconds, arg: "service.rollout.timeoutSeconds", description: "How long `pulumi up` waits for the Deployment's pods to be Ready before failing (pulumi.com/timeoutSeconds)." },
+    zoneSpread: { type: "boolean", group: "workload", default: W.zoneSpread, arg: "service.zoneSpread", description: "Spread pods across topology.kubernetes.io/zone (in addition to nodes)." },
+    servicePort: { type: "integer", group: "workload", default: W.servicePort, rule: S.port, arg: "service.servicePort", description: "Port of the Service in front of the pods' HTTP port." },
+    env: { type: "map", group: "workload", arg: "service.env", description: "Plain environment variables (a ConfigMap; a change rolls the pods); the service's own variables must hold values it accepts." },
+    secretEnv: { type: "map", group: "workload", secret: true, arg: "service.secretEnv", description: "Secret environment variables (a Secret; a change rolls the pods). Set with --secret." },
+    trustedProxies: { type: "string", group: "workload", arg: "service.trustedProxies", description: "Comma-separated IPs or CIDRs whose X-Forwarded-For the service trusts (TRUSTED_PROXIES)." },
+
+    // --- ingress
+    ingressEnabled: { type: "boolean", group: "ingress", default: D.ingress.enabled, arg: "service.ingress", toArg: (value) => (value ? {} : undefined), description: "Create an Ingress." },
+    ingressClassName: { type: "string", group: "ingress", rule: S.ingressClassName, arg: "service.ingress.className", when: ingressOn, description: "IngressClass (default: the cluster's default class)." },
+    ingressHost: { type: "string", group: "ingress", rule: S.ingressHost, arg: "service.ingress.host", when: ingressOn, description: "Host name routed to the service (default: any host)." },
+    ingressPath: { type: "string", group: "ingress", default: D.ingress.path, rule: S.ingressPath, arg: "service.ingress.path", when: ingressOn, description: "Path routed to the service (a regex only with pathType ImplementationSpecific)." },
+    ingressPathType: { type: "string", group: "ingress", default: D.ingress.pathType, allowed: PATH_TYPES, arg: "service.ingress.pathType", when: ingressOn, description: "Ingress pathType." },
+    ingressTlsSecret: { type: "string", group: "ingress", rule: S.secretName, arg: "service.ingress.tls.secretName", when: ingressOn, description: "TLS from an existing kubernetes.io/tls Secret." },
+    ingressCertManagerIssuer: { type: "string", group: "ingress", rule: S.secretName, arg: "service.ingress.tls.certManagerIssuer", when: ingressOn, description: "TLS from cert-manager: the ClusterIssuer's name (needs ingressHost)." },
+    ingressAnnotations: { type: "map", group: "ingress", arg: "service.ingress.annotations", when: ingressOn, description: "Extra Ingress annotations; an nginx rewrite-target must use a capture group of a regex ingressPath." },
+    ingressSkipAwait: { type: "boolean", group: "ingress", default: D.ingress.skipAwait, arg: "service.ingress.skipAwait", when: ingressOn, description: "Do not wait for the controller to publish an address (controllers that never do)." },
+    publicUrl: { type: "string", group: "ingress", rule: S.publicUrl, arg: "service.publicUrl", description: "The URL exported as `url` (default: derived from ingressHost, ingressPath and TLS)." },
+
+    // --- autoscaling
+    autoscaling: { type: "string", group: "autoscaling", default: A.kind, allowed: AUTOSCALING_KINDS, arg: "service.autoscaling.kind", description: "none, hpa (autoscaling/v2) or keda (ScaledObject). Never both." },
+    minReplicas: { type: "integer", group: "autoscaling", default: A.minReplicas, rule: S.kedaMinReplicas, arg: "service.autoscaling.minReplicas", when: autoscalingIs("hpa", "keda"), description: "hpa/keda: minimum pods (0 only for keda with an event trigger)." },
+    maxReplicas: { type: "integer", group: "autoscaling", default: A.maxReplicas, rule: S.maxReplicas, arg: "service.autoscaling.maxReplicas", when: autoscalingIs("hpa", "keda"), description: "hpa/keda: maximum pods." },
+    targetCpuUtilization: { type: "integer", group: "autoscaling", default: A.targetCpuUtilization, rule: S.utilization, arg: "service.autoscaling.targetCpuUtilization", when: autoscalingIs("hpa"), description: "hpa: target average CPU utilisation in percent of the request." },
+    targetMemoryUtilization: { type: "integer", group: "autoscaling", rule: S.utilization, arg: "service.autoscaling.targetMemoryUtilization", when: autoscalingIs("hpa"), description: "hpa: target average memory utilisation in percent of the request (unset: not a metric)." },
+    scaleUpStabilizationSeconds: { type: "integer", group: "autoscaling", default: A.scaleUpStabilizationSeconds, rule: S.stabilizationSeconds, arg: "service.autoscaling.scaleUpStabilizationSeconds", when: autoscalingIs("hpa", "keda"), description: "hpa/keda: scale-up stabilisation window." },
+    scaleDownStabilizationSeconds: { type: "integer", group: "autoscaling", default: A.scaleDownStabilizationSeconds, rule: S.stabilizationSeconds, arg: "service.autoscaling.scaleDownStabilizationSeconds", when: autoscalingIs("hpa", "keda"), description: "hpa/keda: scale-down stabilisation window." },
+    kedaTriggers: { type: "list", group: "autoscaling", arg: "service.autoscaling.triggers", when: autoscalingIs("keda"), description: "keda: triggers, each {type: cpu|memory|prometheus|kafka|cron, …} (see below)." },
+    kedaPollingIntervalSeconds: { type: "integer", group: "autoscaling", default: A.kedaPollingIntervalSeconds, rule: S.pollingIntervalSeconds, arg: "service.autoscaling.pollingIntervalSeconds", when: autoscalingIs("keda"), description: "keda: pollingInterval." },
+    kedaCooldownSeconds: { type: "integer", group: "autoscaling", default: A.kedaCooldownSeconds, rule: S.cooldownSeconds, arg: "service.autoscaling.cooldownSeconds", when: autoscalingIs("keda"), description: "keda: cooldownPeriod." },
+    kedaFallbackReplicas: { type: "integer", group: "autoscaling", rule: S.fallbackReplicas, arg: "service.autoscaling.fallbackReplicas", when: autoscalingIs("keda"), description: "keda: replicas to hold when a scaler fails 3 times in a row (unset: no fallback; needs an event trigger)." },
+    kedaAwaitReady: { type: "boolean", group: "autoscaling", default: A.kedaAwaitReady, arg: "service.autoscaling.awaitReady", when: autoscalingIs("keda"), description: "keda: wait for the ScaledObject's Ready condition (needs the KEDA operator)." },
+
+    // --- network policy and monitoring
+    networkPolicyEnabled: { type: "boolean", group: "network", default: D.networkPolicy.enabled, arg: "service.networkPolicy", toArg: (value) => (value ? {} : false), description: "Deny ingress to the pods except from the ingress controller (HTTP) and the metrics scraper (admin port)." },
+    ingressControllerNamespace: { type: "string", group: "network", default: D.networkPolicy.ingressControllerNamespace, rule: S.namespace, arg: "service.networkPolicy.ingressControllerNamespace", when: networkPolicyOn, description: "Namespace of the ingress controller allowed to reach the HTTP port." },
+    metricsNamespace: { type: "string", group: "network", default: D.networkPolicy.metricsNamespace, rule: S.namespace, arg: "service.networkPolicy.metricsNamespace", when: networkPolicyOn, description: "Namespace of the scraper allowed to reach the admin port." },
+    networkPolicyEgress: { type: "list", group: "network", arg: "service.networkPolicy.egress", when: networkPolicyOn, description: "Egress allow-list, each {cidrs: […], namespaces: […], ports: […]}; DNS stays allowed (unset: egress unrestricted)." },
+    serviceMonitor: { type: "boolean", group: "network", default: D.serviceMonitor, arg: "service.serviceMonitor", description: "Create a Prometheus-operator ServiceMonitor (needs its CRD)." },
+    forceApply: { type: "boolean", group: "network", default: D.forceApply, arg: "service.forceApply", description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
+} as const satisfies Record<string, ConfigKeyDef>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** A key's definition with every optional field visible to the type checker. */
+export function keyDef(key: ConfigKey): ConfigKeyDef {
+    return CONFIG_KEYS[key];
+}

@@ -1,0 +1,83 @@
+// The environment variables the Go service reads and the values it refuses at start, from the description the Go
+// code exports (service-variables.json, generated from app/internal/config/spec.go and kept in step with its parser by a
+// Go test). A value the service would refuse is refused here, before a pod could crash-loop on it.
+import { isCidr, isIpAddress, isUnspecifiedAddress } from "../validation/net";
+import { Rule, rule } from "../validation/rules";
+import spec = require("./service-variables.json");
+
+export interface ServiceVariable {
+    name: string;
+    kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count";
+    default: string;
+    description: string;
+    min?: number;
+    max?: number;
+    values?: string[];
+    /** The service's own words for a valid value. */
+    expected: string;
+}
+
+export const SERVICE_VARIABLES = spec.variables as ServiceVariable[];
+
+/** Go's time.ParseDuration in nanoseconds; undefined when it is not a duration. */
+export function parseGoDuration(text: string): number | undefined {
+    if (text === "0") {
+        return 0;
+    }
+    const match = /^([-+]?)((?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const unit: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
+    let total = 0;
+    for (const [, amount, suffix] of match[2].matchAll(/([0-9.]+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+        total += Number(amount) * unit[suffix];
+    }
+    return match[1] === "-" ? -total : total;
+}
+
+/** strconv.ParseInt / Atoi in base 10: an optional sign and digits. */
+function goInteger(text: string): number | undefined {
+    return /^[-+]?[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+
+function inRange(value: number | undefined, min = -Infinity, max = Infinity): boolean {
+    return value !== undefined && value >= min && value <= max;
+}
+
+/** The rule a variable's value follows, in the service's own words. */
+export function variableRule(variable: ServiceVariable): Rule {
+    const accepts = (text: string): boolean => {
+        switch (variable.kind) {
+            case "port":
+            case "byte-count":
+                return inRange(goInteger(text), variable.min, variable.max);
+            case "duration":
+                return inRange(parseGoDuration(text), variable.min);
+            case "log-level":
+                return (variable.values ?? []).includes(text.toLowerCase());
+            case "ip-address":
+                return isIpAddress(text, { zone: true });
+            case "proxies":
+                return text.split(",").map((entry) => entry.trim()).filter(Boolean)
+                    .every((entry) => (entry.includes("/") ? isCidr(entry) : isIpAddress(entry)));
+        }
+    };
+    // An empty value counts as unset for the service: its default applies.
+    return rule(variable.expected, (value) => typeof value === "string" && (value === "" || accepts(value)));
+}
+
+/**
+ * What the deployment itself needs of a variable beyond the service's rules: the kubelet probes the pod's IP, so
+ * the service must listen on every interface.
+ */
+export const DEPLOYMENT_RULES: Record<string, Rule> = {
+    LISTEN_HOST: rule(
+        "unset, 0.0.0.0 or :: (the kubelet probes the pod's IP, which a server bound to one address does not answer on)",
+        (value) => value === "" || (typeof value === "string" && isUnspecifiedAddress(value)),
+    ),
+};
+
+export function serviceVariable(name: string): ServiceVariable | undefined {
+    return SERVICE_VARIABLES.find((variable) => variable.name === name);
+}

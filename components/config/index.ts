@@ -51,11 +51,12 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
     const problems = new KeyProblems();
     reportKeys(raw, options.project, problems);
 
-    const values = new Map<string, unknown>();
+    // Parsed first, all of them: whether a key is relevant depends on the values of others.
+    const keys = Object.keys(CONFIG_KEYS) as ConfigKey[];
+    const values = new Map<string, unknown>(keys.map((key) => [key, parseValue(raw, key, problems)]));
     const tree = new ArgumentTree(problems);
-    for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
-        const value = parseValue(raw, key, problems);
-        values.set(key, value);
+    for (const key of keys) {
+        const value = values.get(key);
         if (value === undefined || !isRelevant(raw, key, values, problems)) {
             continue;
         }

@@ -58,14 +58,16 @@ export class ArgumentTree {
         if (exact !== undefined) {
             return exact;
         }
-        const owners: [string, string][] = (Object.keys(CONFIG_KEYS) as ConfigKey[]).flatMap((name) =>
-            [keyDef(name).arg, ...(keyDef(name).reports ?? [])].map((arg): [string, string] => [arg, name]));
+        const owners: [string, ConfigKey][] = (Object.keys(CONFIG_KEYS) as ConfigKey[]).flatMap((name) =>
+            [keyDef(name).arg, ...(keyDef(name).reports ?? [])].map((arg): [string, ConfigKey] => [arg, name]));
         let best: [string, string] | undefined;
         for (const [arg, name] of owners) {
             if (arg === path) {
                 return name;
             }
-            if ((path.startsWith(`${arg}.`) || path.startsWith(`${arg}[`)) && (!best || arg.length > best[0].length)) {
+            // Inside a structured value: `env.PORT`, `kedaTriggers[0].start`.
+            const structured = keyDef(name).type === "map" || keyDef(name).type === "list";
+            if (structured && (path.startsWith(`${arg}.`) || path.startsWith(`${arg}[`)) && (!best || arg.length > best[0].length)) {
                 best = [arg, name];
             }
         }

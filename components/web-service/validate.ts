@@ -67,8 +67,8 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
         ...(args.imagePullDockerConfigJson !== undefined ? ["imagePullDockerConfigJson"] : []),
     ];
     if (context.renderYamlTo !== undefined && secrets.length > 0) {
-        checks.add("provider", (n) => `a provider that applies manifests: this one renders them to ${JSON.stringify(context.renderYamlTo)}, ` +
-            `where the Secrets of ${secrets.map(n).join(" and ")} would be written in plaintext`, "a rendering provider");
+        checks.add("provider", (n) => `a provider that applies manifests while ${secrets.map(n).join(" and ")} hold secret values ` +
+            "(rendering writes their Secrets to files in plaintext)", `one that renders to ${JSON.stringify(context.renderYamlTo)}`);
     }
     if (settings.production) {
         checks.problems.push(...productionProblems(settings));

@@ -20,7 +20,9 @@ describe("configuration variants under mocks", () => {
     });
 
     it("imagePullSecret: a dockerconfigjson Secret from the registry login, used by the pods", async () => {
-        const run = await runProgram("variant", toEngineConfig({ ...GENERIC, imagePullSecret: "true" }));
+        // Applied, not rendered: rendering would write the Secret in plaintext (and is refused).
+        const run = await runProgram("variant", toEngineConfig({ ...GENERIC, renderYamlTo: undefined, kubeContext: "ci", imagePullSecret: "true" }));
+        assert.equal(run.error, undefined, run.error?.message);
         const secret = ofType(run, "kubernetes:core/v1:Secret").find((s) => s.inputs.type === "kubernetes.io/dockerconfigjson");
         assert.ok(secret, "pull secret created");
         const config = JSON.parse(secret.inputs.stringData[".dockerconfigjson"]);

@@ -47,7 +47,7 @@ describe("policy pack against the stacks' resources (Pulumi mocks)", () => {
     const variants: { name: string; stack: string; config: Record<string, unknown> }[] = [
         { name: "local with KEDA", stack: "local", config: { ...LOCAL_WITHOUT_HPA, "goship:autoscaling": "keda", minReplicas: 1, kedaTriggers: [{ type: "cpu", utilization: 60 }] } },
         { name: "local with a fixed count and no Ingress", stack: "local", config: { ...LOCAL_WITHOUT_HPA, replicas: 3, ingressEnabled: false, "goship:ingressClassName": undefined } },
-        { name: "dev with an image pull secret", stack: "dev", config: { imagePullSecret: true } },
+        { name: "dev with an egress allow-list", stack: "dev", config: { networkPolicyEgress: [{ cidrs: ["10.20.0.0/16"], ports: [5432] }] } },
         { name: "prod with HPA instead of KEDA", stack: "prod", config: { "goship:autoscaling": "hpa", "goship:kedaTriggers": undefined, "goship:kedaFallbackReplicas": undefined } },
     ];
     for (const variant of variants) {

@@ -55,11 +55,16 @@ describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
         assert.deepEqual(spread.map((c: { topologyKey: string }) => c.topologyKey), ["kubernetes.io/hostname"]);
     });
 
-    it("serves TLS from the given Secret with the nginx rewrite annotation", () => {
+    it("serves TLS from the given Secret under /goship/, rewriting each path to the service's own", () => {
         const ingress = single(run, "kubernetes:networking.k8s.io/v1:Ingress").inputs;
         assert.deepEqual(ingress.spec.tls, [{ secretName: "goship-dev-tls", hosts: ["goship.dev.example.com"] }]);
-        assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"], "/");
-        assert.equal(run.outputs.url, "https://goship.dev.example.com/");
+        // ingress-nginx: /goship/api/v1/users/1 matches with $2 = api/v1/users/1 and reaches the service as /api/v1/users/1.
+        const [path] = ingress.spec.rules[0].http.paths;
+        assert.deepEqual([path.path, path.pathType], ["/goship(/|$)(.*)", "ImplementationSpecific"]);
+        assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"], "/$2");
+        const match = new RegExp(`^${path.path}`).exec("/goship/api/v1/users/1")!;
+        assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"].replace("$2", match[2]), "/api/v1/users/1");
+        assert.equal(run.outputs.url, "https://goship.dev.example.com/goship");
     });
 
     it("puts secret env in a content-named Secret read by the Deployment", () => {

@@ -27,10 +27,11 @@ describe("WebService as a library", () => {
         const run = await deploy({ image: IMAGE, production: true, autoscaling: { kind: "none", replicas: 1 }, ingress: { ...TLS_INGRESS!, tls: undefined } });
         assert.equal(
             run.error?.message,
-            "WebService orders is production but:\n" +
-            "  - autoscaling.replicas: expected at least 2 guaranteed pods, got 1\n" +
-            "  - ingress.tls: expected TLS on the Ingress, got none",
+            "WebService orders: invalid arguments (2 problems):\n" +
+            "  - autoscaling.replicas: expected at least 2 guaranteed pods on a production service, got 1\n" +
+            "  - ingress.tls: expected TLS on the Ingress of a production service (a Secret or a cert-manager issuer), got none",
         );
+        assert.equal(run.resources.length, 1, "only the test's own provider: not even the component is registered");
         assert.equal(ofType(run, "kubernetes:apps/v1:Deployment").length, 0, "nothing is created");
     });
 
@@ -64,7 +65,7 @@ describe("WebService as a library", () => {
         const run = await deploy({ image: IMAGE }, (provider) => ({
             namespace: new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } }, { provider }).metadata.name,
         }));
-        assert.match(run.error?.message ?? "", /WebService orders: namespace must be a name to create it; pass createNamespace: false/);
+        assert.match(run.error?.message ?? "", /namespace: expected a name to create \(or createNamespace false to use another resource's namespace\), got an Output/);
     });
 
     it("leaves a tag-only image to the policy pack, which fails it", async () => {

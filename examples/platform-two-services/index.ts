@@ -1,21 +1,25 @@
 // A platform team's program built from goship's components: two Go services ("orders" and "payments") in one
 // namespace, pushed to one registry, on the cluster the platform stack runs. The cluster and the registry are not
-// this program's: their coordinates come from the platform stack's outputs through a StackReference.
+// this program's: their coordinates come from the platform stack's outputs through a StackReference. Every argument
+// left out takes the component's default.
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GenericRegistry, GoServiceImage, WebService, createKubernetesProvider } from "goship";
+import { GenericRegistry, GoServiceImage, WebService, createKubernetesProvider, dockerConfigJson } from "goship";
 
 const config = new pulumi.Config();
 const namespaceName = config.get("namespace") ?? "shop";
 const domain = config.get("domain") ?? "shop.example.com";
 const servicesDir = path.resolve(__dirname, config.get("servicesDir") ?? "../../app");
+const production = config.getBoolean("production") ?? true;
 
-// The platform stack exports: kubeconfig (secret), registryServer, registryUsername, registryPassword (secret).
+// The platform stack exports: registryServer, registryUsername, registryPassword (secret), and kubeconfig (secret)
+// unless this stack names a context of the ambient kubeconfig (kubeContext).
 const platform = new pulumi.StackReference("platform", { name: config.require("platformStack") });
 const output = (name: string) => platform.requireOutput(name) as pulumi.Output<string>;
+const kubeContext = config.get("kubeContext");
 
-const provider = createKubernetesProvider("cluster", { kubeconfig: pulumi.secret(output("kubeconfig")) });
+const provider = createKubernetesProvider("cluster", kubeContext ? { context: kubeContext } : { kubeconfig: pulumi.secret(output("kubeconfig")) });
 
 // Both services share the namespace; it enforces the restricted Pod Security Standard, as WebService's own does.
 const shopNamespace = new k8s.core.v1.Namespace("namespace", {
@@ -44,32 +48,29 @@ function deployService(name: string, spec: ServiceSpec): WebService {
         repository: `${namespaceName}/${name}`,
         username: output("registryUsername"),
         password: pulumi.secret(output("registryPassword")),
+        insecure: config.getBoolean("registryInsecure"),
     });
-    const image = new GoServiceImage(name, { registry, context: servicesDir, mainPackage: spec.mainPackage });
+    const image = new GoServiceImage(name, {
+        registry,
+        context: servicesDir,
+        mainPackage: spec.mainPackage,
+        buildArgs: config.getObject<Record<string, string>>("buildArgs"),
+        network: config.get("buildNetwork"),
+    });
     return new WebService(name, {
         provider,
         image: image.ref,
         // The Namespace's output, not its name: every object of the service waits for the Namespace to exist.
         namespace: shopNamespace.metadata.name,
         createNamespace: false,
-        production: true,
-        autoscaling: {
-            kind: "hpa",
-            minReplicas: spec.minReplicas,
-            maxReplicas: spec.maxReplicas,
-            targetCpuUtilization: 70,
-            scaleUpStabilizationSeconds: 0,
-            scaleDownStabilizationSeconds: 300,
-        },
+        production,
+        autoscaling: { kind: "hpa", minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas },
         ingress: {
-            className: "nginx",
+            className: config.get("ingressClassName") ?? "nginx",
             host: `${name}.${domain}`,
-            path: "/",
-            pathType: "Prefix",
-            tls: { secretName: `${name}-tls`, certManagerIssuer: "letsencrypt-prod" },
-            annotations: {},
-            skipAwait: false,
+            tls: production ? { certManagerIssuer: config.get("certManagerIssuer") ?? "letsencrypt-prod" } : undefined,
         },
+        imagePullDockerConfigJson: config.getBoolean("imagePullSecret") ? dockerConfigJson(registry) : undefined,
     });
 }
 

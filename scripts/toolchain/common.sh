@@ -81,3 +81,30 @@ toolchain_langhost_lacks_runplugin() {
 toolchain_bin_dir() { printf '%s/toolchain/pulumi-%s/bin\n' "$(toolchain_cache_dir)" "$1"; }
 toolchain_k8s_dir() { printf '%s/toolchain/kubernetes-provider-%s\n' "$(toolchain_cache_dir)" "$1"; }
 toolchain_pulumi_home() { printf '%s/pulumi-home\n' "$(toolchain_cache_dir)"; }
+
+# toolchain_target_stack ARGS... -> the stack a pulumi command names (--stack X,
+# --stack=X, -s X, or `stack init X`); empty when it names none.
+toolchain_target_stack() {
+  local previous=""
+  local -a args=("$@")
+  local i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[i]}" in
+      --stack=*) printf '%s\n' "${args[i]#--stack=}"; return ;;
+      --stack|-s) printf '%s\n' "${args[i + 1]:-}"; return ;;
+    esac
+  done
+  if [[ "${args[0]:-}" == stack ]]; then
+    for ((i = 1; i < ${#args[@]}; i++)); do
+      case "${args[i]}" in
+        -*) ;;
+        init) previous=${args[i]} ;;
+        *) [[ -n "$previous" ]] && { printf '%s\n' "${args[i]}"; return; } ;;
+      esac
+    done
+  fi
+}
+
+# The passphrase of the local stack, which protects nothing but this machine's
+# own registry; no other stack may fall back to it.
+TOOLCHAIN_LOCAL_PASSPHRASE=local-only-passphrase

@@ -9,12 +9,9 @@
 # kubernetes plugin), PULUMI_SKIP_UPDATE_CHECK, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION,
 # PULUMI_IGNORE_AMBIENT_PLUGINS (plugins come only from PULUMI_HOME or next to
 # `pulumi`, never from a stray binary on PATH), PULUMI_BACKEND_URL (default
-# file://<project>/.pulumi-state, created if missing), and -- only if neither
-# PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set --
-# PULUMI_CONFIG_PASSPHRASE=local-only-passphrase. That default is NOT a secret:
-# it only encrypts the throw-away local stack's state; set your own for any
-# stack whose secrets matter. Also GOSHIP_TOOLCHAIN_BIN, GOSHIP_PULUMI_VERSION,
-# GOSHIP_KUBERNETES_VERSION for scripts.
+# file://<project>/.pulumi-state, created if missing), and GOSHIP_TOOLCHAIN_BIN,
+# GOSHIP_PULUMI_VERSION, GOSHIP_KUBERNETES_VERSION for scripts. No passphrase:
+# pulumi-run.sh gives the local-only one to the local stack alone.
 #
 # Inputs: GOSHIP_PROJECT_DIR (default: repo root), GOSHIP_CACHE (default
 # ~/.cache/goship); see common.sh. A PULUMI_BACKEND_URL already set is kept.
@@ -60,9 +57,6 @@ emit PULUMI_SKIP_UPDATE_CHECK true
 emit PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION true
 emit PULUMI_IGNORE_AMBIENT_PLUGINS true
 emit PULUMI_BACKEND_URL "$backend"
-if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
-  emit PULUMI_CONFIG_PASSPHRASE local-only-passphrase
-fi
 emit GOSHIP_TOOLCHAIN_BIN "$bin"
 emit GOSHIP_PULUMI_VERSION "$pv"
 emit GOSHIP_KUBERNETES_VERSION "$kv"

@@ -33,4 +33,23 @@ if [[ " $* " == *" --policy-pack"* ]]; then
   fi
 fi
 
+# The local-only passphrase for the local stack, and for no other: a dev or prod stack without its own stops here
+# rather than being encrypted with a passphrase everyone knows.
+if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+  # shellcheck source=scripts/toolchain/common.sh
+  . "$here/common.sh"
+  stack=$(toolchain_target_stack "$@")
+  if [[ -z "$stack" ]]; then
+    stack=$("$GOSHIP_TOOLCHAIN_BIN/pulumi" stack --show-name 2>/dev/null) || stack=""
+  fi
+  case "$stack" in
+    "") ;; # no stack: a command that needs none, or pulumi's own message
+    local | */local) export PULUMI_CONFIG_PASSPHRASE=$TOOLCHAIN_LOCAL_PASSPHRASE ;;
+    *)
+      echo "error: stack $stack has no passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (the local-only passphrase is for the local stack alone)" >&2
+      exit 1
+      ;;
+  esac
+fi
+
 exec "$GOSHIP_TOOLCHAIN_BIN/pulumi" "$@"

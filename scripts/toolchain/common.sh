@@ -104,7 +104,3 @@ toolchain_target_stack() {
     done
   fi
 }
-
-# The passphrase of the local stack, which protects nothing but this machine's
-# own registry; no other stack may fall back to it.
-TOOLCHAIN_LOCAL_PASSPHRASE=local-only-passphrase

@@ -44,7 +44,8 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:
   fi
   case "$stack" in
     "") ;; # no stack: a command that needs none, or pulumi's own message
-    local | */local) export PULUMI_CONFIG_PASSPHRASE=$TOOLCHAIN_LOCAL_PASSPHRASE ;;
+    # It protects nothing but this machine's own registry (README "Stacks").
+    local | */local) export PULUMI_CONFIG_PASSPHRASE=local-only-passphrase ;;
     *)
       echo "error: stack $stack has no passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (the local-only passphrase is for the local stack alone)" >&2
       exit 1

@@ -46,7 +46,7 @@ export function resolveImageArgs(args: GoServiceImageArgs): Required<Omit<GoServ
         buildArgs: args.buildArgs ?? {},
         passGoProxy: args.passGoProxy ?? I.passGoProxy,
         network: args.network,
-        logFile: args.logFile ?? path.resolve(I.logFile),
+        logFile: path.resolve(args.logFile ?? I.logFile),
     };
 }
 

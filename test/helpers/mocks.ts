@@ -158,6 +158,9 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
         return run;
     }
     for (const [name, output] of Object.entries(program)) {
+        if (output === undefined) {
+            continue; // an export the program leaves unset (the engine omits it too)
+        }
         const settled = await settle(output);
         run.outputs[name] = settled.value;
         run.secretOutputs[name] = settled.secret;

@@ -1,0 +1,98 @@
+// Every `@default` in the components' argument types is what the component really does when the field is left out:
+// giving the documented value explicitly resolves (or, for the registries, registers) exactly the same as omitting it.
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import * as ts from "typescript";
+import { resolveImageArgs } from "../../components/image";
+import { AcrPersonalRegistry } from "../../components/registry/acr";
+import { EcrRegistry } from "../../components/registry/ecr";
+import { GenericRegistry } from "../../components/registry/generic";
+import { resolveSettings } from "../../components/web-service";
+import { runProgram } from "../helpers/mocks";
+import { PROJECT_DIR } from "../helpers/stack-config";
+
+const FILES = ["web-service/types.ts", "image/build-plan.ts", "registry/generic.ts", "registry/ecr.ts", "registry/acr.ts"];
+
+interface Documented {
+    declaration: string;
+    field: string;
+    /** The documented default, evaluated; what follows the literal is commentary. */
+    value: unknown;
+}
+
+/** The leading literal of a `@default` text: a string, number, boolean, or a balanced `{…}`. */
+function literal(text: string): unknown {
+    const match = /^("[^"]*"|-?[0-9.]+|true|false|\{[^}]*\})/.exec(text.trim());
+    assert.ok(match, `a @default must start with a literal: ${text}`);
+    return new Function(`return (${match[1].replace(/<name>/g, "orders")});`)();
+}
+
+function documentedDefaults(): Documented[] {
+    const found: Documented[] = [];
+    for (const file of FILES) {
+        const source = ts.createSourceFile(file, fs.readFileSync(path.join(PROJECT_DIR, "components", file), "utf8"), ts.ScriptTarget.ES2022, true);
+        source.forEachChild(function visit(node) {
+            if (ts.isInterfaceDeclaration(node)) {
+                for (const member of node.members) {
+                    const tag = ts.getJSDocTags(member).find((candidate) => candidate.tagName.text === "default");
+                    if (tag && member.name) {
+                        found.push({ declaration: node.name.text, field: member.name.getText(source), value: literal(ts.getTextOfJSDocComment(tag.comment) ?? "") });
+                    }
+                }
+            }
+        });
+    }
+    return found;
+}
+
+/** What a component makes of one field, given or left out. */
+type Probe = (field: string, value: unknown) => unknown | Promise<unknown>;
+const given = (field: string, value: unknown) => (value === undefined ? {} : { [field]: value });
+const service = (args: object) => resolveSettings("orders", args);
+/** What `create` returns and registers, run under mocks. */
+async function registered(create: () => unknown): Promise<unknown> {
+    let made: unknown;
+    const run = await runProgram("test", { config: {}, secretKeys: [] }, { program: () => void (made = create()) });
+    assert.equal(run.error, undefined, run.error?.message);
+    return [made, run.resources.map((resource) => [resource.type, resource.inputs])];
+}
+
+const PROBES: Record<string, Probe> = {
+    WebServiceArgs: (field, value) => service(given(field, value)),
+    ResourceArgs: (field, value) => service({ resources: given(field, value) }),
+    ShutdownArgs: (field, value) => service({ shutdown: given(field, value) }),
+    RolloutArgs: (field, value) => service({ rollout: given(field, value) }),
+    IngressArgs: (field, value) => service({ ingress: given(field, value) }),
+    IngressTlsArgs: (field, value) => service({ ingress: { tls: given(field, value) } }),
+    FixedReplicasArgs: (field, value) => service({ autoscaling: { kind: "none", ...given(field, value) } }),
+    HpaArgs: (field, value) => service({ autoscaling: { kind: "hpa", ...given(field, value) } }),
+    KedaArgs: (field, value) => service({ autoscaling: { kind: "keda", triggers: [], ...given(field, value) } }),
+    ScalingBehaviorArgs: (field, value) => ["hpa", "keda"].map((kind) => service({ autoscaling: { kind, triggers: [], ...given(field, value) } })),
+    NetworkPolicyArgs: (field, value) => service({ networkPolicy: given(field, value) }),
+    GoServiceImageArgs: (field, value) => resolveImageArgs({ registry: undefined as never, context: "/src", ...given(field, value) }),
+    GenericRegistryArgs: (field, value) => registered(() => new GenericRegistry("r", { server: "h", repository: "r", username: "u", password: "p", ...given(field, value) }).insecure),
+    EcrRegistryArgs: (field, value) => registered(() => void new EcrRegistry("r", { repository: "team/r", ...given(field, value) })),
+    AcrCommonArgs: (field, value) => registered(() => void new AcrPersonalRegistry("r", {
+        repository: "r", namespace: "team", username: "u", password: pulumi.secret("p"), ...given(field, value),
+    })),
+};
+
+describe("documented defaults are the components' defaults", () => {
+    const documented = documentedDefaults();
+
+    it("finds the @default of every argument type", () => {
+        assert.ok(documented.length >= 40, `${documented.length} documented defaults`);
+        const declarations = [...new Set(documented.map((entry) => entry.declaration))];
+        assert.deepEqual(declarations.filter((declaration) => !(declaration in PROBES)), [], "every type with a @default has a probe here");
+    });
+
+    for (const entry of documented) {
+        it(`${entry.declaration}.${entry.field}: @default ${JSON.stringify(entry.value)}`, async () => {
+            const probe = PROBES[entry.declaration];
+            assert.deepEqual(await probe(entry.field, entry.value), await probe(entry.field, undefined));
+        });
+    }
+});

@@ -1,0 +1,75 @@
+// What kube-linter and kube-score asked of the rendered manifests, both through the components and the stack config:
+// a PDB that lets not-Ready pods be evicted, ephemeral-storage requests and limits (configurable, with defaults),
+// and an optional egress allow-list in the NetworkPolicy.
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
+import { WebService, WebServiceArgs } from "../../components/web-service";
+import { ProgramRun, runProgram, single } from "../helpers/mocks";
+import { readStackConfig, secretValue, toEngineConfig } from "../helpers/stack-config";
+
+const IMAGE = `registry.example.com/team/orders@sha256:${"c".repeat(64)}`;
+const BASE = { registryServer: "registry.example.com", registryUsername: "robot", registryPassword: secretValue("t"), kubeContext: "test" };
+
+function component(args: Omit<WebServiceArgs, "provider" | "image">): Promise<ProgramRun> {
+    return runProgram("test", { config: {}, secretKeys: [] }, {
+        program: () => void new WebService("orders", { ...args, provider: new k8s.Provider("cluster", {}), image: IMAGE }),
+    });
+}
+const container = (run: ProgramRun) => single(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+const netpol = (run: ProgramRun) => single(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec;
+
+describe("manifests as external linters judge them", () => {
+    it("the PDB lets pods that are not Ready be evicted (a stuck pod never blocks a drain)", async () => {
+        for (const run of [await component({}), await runProgram("dev", readStackConfig("dev"))]) {
+            assert.equal(run.error, undefined, run.error?.message);
+            const pdb = single(run, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec;
+            assert.deepEqual([pdb.maxUnavailable, pdb.unhealthyPodEvictionPolicy], [1, "AlwaysAllow"]);
+        }
+    });
+
+    it("ephemeral storage is requested and limited, by default and as configured", async () => {
+        const byDefault = container(await component({}));
+        assert.equal(byDefault.resources.requests["ephemeral-storage"], "64Mi");
+        assert.equal(byDefault.resources.limits["ephemeral-storage"], "256Mi");
+        const direct = container(await component({ resources: { ephemeralStorageRequest: "100Mi", ephemeralStorageLimit: "1Gi" } }));
+        const configured = container(await runProgram("test", toEngineConfig({ ...BASE, ephemeralStorageRequest: "100Mi", ephemeralStorageLimit: "1Gi" })));
+        for (const resources of [direct.resources, configured.resources]) {
+            assert.deepEqual([resources.requests["ephemeral-storage"], resources.limits["ephemeral-storage"]], ["100Mi", "1Gi"]);
+        }
+    });
+
+    it("an ephemeral-storage limit below /tmp's size, or below the request, is refused", async () => {
+        const direct = await component({ resources: { ephemeralStorageRequest: "128Mi", ephemeralStorageLimit: "32Mi" } });
+        assert.match(direct.error?.message ?? "", /resources\.ephemeralStorageRequest: expected at most resources\.ephemeralStorageLimit \(32Mi\), got "128Mi"/);
+        assert.match(direct.error?.message ?? "", /resources\.ephemeralStorageLimit: expected at least 64Mi \(\/tmp alone may hold that much/);
+        const configured = await runProgram("test", toEngineConfig({ ...BASE, ephemeralStorageLimit: "32Mi" }));
+        assert.match(configured.error?.message ?? "", /ephemeralStorageRequest: expected at most ephemeralStorageLimit \(32Mi\), got "64Mi"/);
+    });
+
+    it("without an egress allow-list, egress is not restricted", async () => {
+        const spec = netpol(await component({}));
+        assert.deepEqual(spec.policyTypes, ["Ingress"]);
+        assert.equal(spec.egress, undefined);
+    });
+
+    it("with one, egress is denied but for DNS and the listed destinations", async () => {
+        const egress = [{ cidrs: ["10.20.0.0/16"], ports: [5432] }, { namespaces: ["kafka"] }];
+        const expected = [
+            { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] },
+            { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }] },
+        ];
+        for (const run of [await component({ networkPolicy: { egress } }), await runProgram("test", toEngineConfig({ ...BASE, networkPolicyEgress: egress }))]) {
+            assert.equal(run.error, undefined, run.error?.message);
+            assert.deepEqual(netpol(run).policyTypes, ["Ingress", "Egress"]);
+            assert.deepEqual(netpol(run).egress, expected);
+        }
+    });
+
+    it("an egress rule that allows nothing, or a CIDR that is not one, is refused", async () => {
+        const run = await component({ networkPolicy: { egress: [{ ports: [443] }, { cidrs: ["10.0.0.0/40"] }] } });
+        assert.match(run.error?.message ?? "", /networkPolicy\.egress\[0\]: expected cidrs or namespaces to allow, got neither/);
+        assert.match(run.error?.message ?? "", /networkPolicy\.egress\[1\]\.cidrs\[0\]: expected a CIDR such as 10\.0\.0\.0\/16, got "10\.0\.0\.0\/40"/);
+    });
+});

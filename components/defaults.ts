@@ -59,22 +59,7 @@ export const DEFAULTS = {
     },
 
     workload: {
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "500m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        ephemeralStorageRequest: "64Mi",
-        ephemeralStorageLimit: "256Mi",
         logLevel: "info",
-        drainDelaySeconds: 5,
-        shutdownTimeoutSeconds: 10,
-        preStopSleepSeconds: 5,
-        revisionHistoryLimit: 5,
-        maxSurge: "25%",
-        maxUnavailable: "0",
-        /** The Kubernetes provider's own default await is 10 minutes. */
-        rolloutTimeoutSeconds: 600,
         zoneSpread: false,
         servicePort: 80,
         /** Size limit of the /tmp emptyDir (counted against the ephemeral-storage limit). */
@@ -83,6 +68,27 @@ export const DEFAULTS = {
         goMemLimitRatio: 0.9,
         /** Seconds added to preStop + drain + shutdown so the kubelet never SIGKILLs a clean shutdown. */
         terminationGraceMarginSeconds: 5,
+    },
+    // The groups below have the shapes of WebService's nested arguments.
+    resources: {
+        cpuRequest: "100m",
+        cpuLimit: "500m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        ephemeralStorageRequest: "64Mi",
+        ephemeralStorageLimit: "256Mi",
+    },
+    shutdown: {
+        preStopSleepSeconds: 5,
+        drainDelaySeconds: 5,
+        shutdownTimeoutSeconds: 10,
+    },
+    rollout: {
+        revisionHistoryLimit: 5,
+        maxSurge: "25%",
+        maxUnavailable: "0",
+        /** The Kubernetes provider's own default await is 10 minutes. */
+        timeoutSeconds: 600,
     },
 
     ingress: {
@@ -96,14 +102,18 @@ export const DEFAULTS = {
 
     autoscaling: {
         kind: "none",
+        /** kind none */
+        replicas: 2,
         minReplicas: 2,
         maxReplicas: 10,
+        /** hpa */
         targetCpuUtilization: 70,
         scaleUpStabilizationSeconds: 0,
         scaleDownStabilizationSeconds: 300,
-        kedaPollingIntervalSeconds: 30,
-        kedaCooldownSeconds: 300,
-        kedaAwaitReady: true,
+        /** keda */
+        pollingIntervalSeconds: 30,
+        cooldownSeconds: 300,
+        awaitReady: true,
     },
 
     networkPolicy: {
@@ -115,3 +125,9 @@ export const DEFAULTS = {
     serviceMonitor: false,
     forceApply: false,
 } as const;
+
+/** `defaults` with every field `given` sets; a field given as undefined keeps its default. */
+export function withDefaults<T extends object, D extends Partial<T>>(defaults: D, given: T | undefined): D & T {
+    const set = Object.entries(given ?? {}).filter(([, value]) => value !== undefined);
+    return { ...defaults, ...Object.fromEntries(set) } as D & T;
+}

@@ -2,7 +2,7 @@
 // and the build args (the machine's Go proxy settings joined in, outside the hash).
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, IMAGE_TAG_PREFIX } from "../defaults";
+import { DEFAULTS, IMAGE_TAG_PREFIX, withDefaults } from "../defaults";
 import { ContainerRegistry } from "../registry/types";
 import { goProxyBuildArgs } from "./go-proxy";
 import { hashBuildInputs, imageContentHash } from "./source-hash";
@@ -36,18 +36,9 @@ export interface GoServiceImageArgs {
 
 /** The arguments with their defaults applied. */
 export function resolveImageArgs(args: GoServiceImageArgs): Required<Omit<GoServiceImageArgs, "network">> & Pick<GoServiceImageArgs, "network"> {
-    const I = DEFAULTS.image;
-    return {
-        registry: args.registry,
-        context: args.context,
-        dockerfile: args.dockerfile ?? I.dockerfile,
-        mainPackage: args.mainPackage ?? I.mainPackage,
-        platform: args.platform ?? I.platform,
-        buildArgs: args.buildArgs ?? {},
-        passGoProxy: args.passGoProxy ?? I.passGoProxy,
-        network: args.network,
-        logFile: path.resolve(args.logFile ?? I.logFile),
-    };
+    const { dockerfile, mainPackage, platform, passGoProxy, logFile } = DEFAULTS.image;
+    const resolved = withDefaults({ dockerfile, mainPackage, platform, passGoProxy, buildArgs: {} }, args);
+    return { ...resolved, logFile: path.resolve(args.logFile ?? logFile) };
 }
 
 export interface BuildPlan {

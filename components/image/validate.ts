@@ -4,10 +4,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Problem } from "../validation/problems";
-import { BOOLEAN, Checks, NON_EMPTY, STRING, isRecord, key, matching, oneOf, rule } from "../validation/rules";
+import { BOOLEAN, Checks, NON_EMPTY, STRING, fieldsOf, isRecord, key, matching, oneOf, rule } from "../validation/rules";
 import { GoServiceImageArgs, IMAGE_PLATFORMS, resolveImageArgs } from "./build-plan";
 
-const FIELDS = ["registry", "context", "dockerfile", "mainPackage", "platform", "buildArgs", "passGoProxy", "network", "logFile"];
+const FIELDS = fieldsOf<GoServiceImageArgs>({
+    registry: true, context: true, dockerfile: true, mainPackage: true, platform: true, buildArgs: true, passGoProxy: true, network: true, logFile: true,
+});
 export const IMAGE_RULES = {
     platform: oneOf(IMAGE_PLATFORMS),
     mainPackage: matching(/^\.(\/[A-Za-z0-9_.-]+)*\/?$/, "a package path inside the module such as ./cmd/server"),

@@ -2,7 +2,10 @@
 // stack config can check them too): names the registry's API would refuse, options that contradict each other.
 import * as pulumi from "@pulumi/pulumi";
 import { Problem } from "../validation/problems";
-import { BOOLEAN, Checks, NON_EMPTY, Rule, integer, matching, oneOf, rule } from "../validation/rules";
+import { BOOLEAN, Checks, NON_EMPTY, Rule, fieldsOf, integer, matching, oneOf, rule } from "../validation/rules";
+import type { AcrEnterpriseRegistryArgs, AcrPersonalRegistryArgs } from "./acr";
+import type { EcrRegistryArgs } from "./ecr";
+import type { GenericRegistryArgs } from "./generic";
 
 export const REGISTRY_TYPES = ["generic", "ecr", "acr-personal", "acr-enterprise"] as const;
 export type RegistryType = (typeof REGISTRY_TYPES)[number];
@@ -40,12 +43,15 @@ function checkInput(checks: Checks, path: string, value: unknown, r: Rule, secre
     }
 }
 
-const COMMON = ["type", "repository"];
+const ACR = { repository: true, namespace: true, endpoint: true, createNamespace: true } as const;
 const FIELDS: Record<RegistryType, string[]> = {
-    generic: [...COMMON, "server", "username", "password", "insecure"],
-    ecr: [...COMMON, "region", "scanOnPush", "immutableTags", "encryption", "kmsKeyArn", "keepImages", "expireUntaggedDays", "forceDelete", "tags"],
-    "acr-personal": [...COMMON, "namespace", "endpoint", "createNamespace", "username", "password", "domain"],
-    "acr-enterprise": [...COMMON, "namespace", "endpoint", "createNamespace", "instanceId"],
+    generic: ["type", ...fieldsOf<GenericRegistryArgs>({ repository: true, server: true, username: true, password: true, insecure: true })],
+    ecr: ["type", ...fieldsOf<EcrRegistryArgs>({
+        repository: true, region: true, scanOnPush: true, immutableTags: true, encryption: true, kmsKeyArn: true, keepImages: true,
+        expireUntaggedDays: true, forceDelete: true, tags: true,
+    })],
+    "acr-personal": ["type", ...fieldsOf<AcrPersonalRegistryArgs>({ ...ACR, username: true, password: true, domain: true })],
+    "acr-enterprise": ["type", ...fieldsOf<AcrEnterpriseRegistryArgs>({ ...ACR, instanceId: true })],
 };
 
 /** Every problem of a registry's arguments, for the adapter of `type`. */

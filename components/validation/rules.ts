@@ -30,6 +30,11 @@ export const NON_EMPTY = rule("a non-empty string", (value) => typeof value === 
 /** A string-valued map entry: stack files write numbers and booleans unquoted. */
 export const STRING = rule("a string (quote numbers and booleans)", (value) => typeof value === "string");
 
+/** The fields of an argument type, complete by construction (a missing or extra one is a type error). */
+export function fieldsOf<T>(fields: Record<keyof T, true>): string[] {
+    return Object.keys(fields);
+}
+
 /** `base.field`, or `base["odd/key"]` for keys that are not identifiers. */
 export function key(base: string, field: string | number): string {
     if (typeof field === "number") {

@@ -1,6 +1,6 @@
 // KEDA triggers: the fields of each type with the rule KEDA's scaler applies when it parses them (a value KEDA would
 // refuse fails preview here, not later in the operator's log), and the ScaledObject entry each becomes.
-import { Checks, NON_EMPTY, Rule, matching, rule } from "../validation/rules";
+import { Checks, NON_EMPTY, Rule, isRecord, matching, rule } from "../validation/rules";
 import { KEDA_TRIGGER_TYPES, KedaTrigger } from "./types";
 
 type TriggerType = (typeof KEDA_TRIGGER_TYPES)[number];
@@ -112,8 +112,11 @@ export function checkTrigger(checks: Checks, path: string, trigger: unknown): Tr
     const type = (trigger as { type?: unknown } | undefined)?.type;
     const fields = TRIGGER_FIELDS[type as TriggerType];
     if (fields === undefined) {
-        checks.fields(path, trigger, ["type"], "a KEDA trigger");
-        checks.add(`${path}.type`, `one of ${KEDA_TRIGGER_TYPES.join(", ")}`, type === undefined ? "nothing" : JSON.stringify(type));
+        if (isRecord(trigger)) {
+            checks.add(`${path}.type`, `one of ${KEDA_TRIGGER_TYPES.join(", ")}`, type === undefined ? "nothing" : JSON.stringify(type));
+        } else {
+            checks.add(path, "a trigger: an object with a type", JSON.stringify(trigger));
+        }
         return undefined;
     }
     const source = checks.fields(path, trigger, ["type", ...Object.keys(fields)], `a ${type as string} trigger`)!;

@@ -1,15 +1,16 @@
 // One autoscaler or none, with what the API server (HPA) and KEDA's admission webhook would refuse refused here.
 import { DEFAULTS } from "../defaults";
-import { BOOLEAN, Checks, isRecord, rule } from "../validation/rules";
+import { BOOLEAN, Checks, fieldsOf, isRecord, rule } from "../validation/rules";
 import { checkTrigger } from "./keda-triggers";
 import { SERVICE_RULES as R } from "./rules";
-import { AutoscalingArgs } from "./types";
+import { AutoscalingArgs, FixedReplicasArgs, HpaArgs, KedaArgs, ScalingBehaviorArgs } from "./types";
 
-const BEHAVIOR = ["scaleUpStabilizationSeconds", "scaleDownStabilizationSeconds"];
+const BEHAVIOR = fieldsOf<ScalingBehaviorArgs>({ scaleUpStabilizationSeconds: true, scaleDownStabilizationSeconds: true });
+const SCALER = { kind: true, minReplicas: true, maxReplicas: true, scaleUpStabilizationSeconds: true, scaleDownStabilizationSeconds: true } as const;
 const FIELDS = {
-    none: ["kind", "replicas"],
-    hpa: ["kind", "minReplicas", "maxReplicas", "targetCpuUtilization", "targetMemoryUtilization", ...BEHAVIOR],
-    keda: ["kind", "minReplicas", "maxReplicas", "triggers", "pollingIntervalSeconds", "cooldownSeconds", "fallbackReplicas", "awaitReady", ...BEHAVIOR],
+    none: fieldsOf<FixedReplicasArgs>({ kind: true, replicas: true }),
+    hpa: fieldsOf<HpaArgs>({ ...SCALER, targetCpuUtilization: true, targetMemoryUtilization: true }),
+    keda: fieldsOf<KedaArgs>({ ...SCALER, triggers: true, pollingIntervalSeconds: true, cooldownSeconds: true, fallbackReplicas: true, awaitReady: true }),
 };
 
 export function checkAutoscaling(checks: Checks, args: AutoscalingArgs | undefined): void {

@@ -1,12 +1,13 @@
 // The Ingress as the API server and the controllers read it: DNS hosts (never IPs), literal paths for Prefix and
 // Exact, and no ingress-nginx rewrite that would send every request to one path.
 import { QUALIFIED_NAME } from "../validation/kubernetes-names";
-import { BOOLEAN, Checks, STRING, key } from "../validation/rules";
+import { BOOLEAN, Checks, STRING, fieldsOf, key } from "../validation/rules";
 import { SERVICE_RULES as R } from "./rules";
-import { IngressArgs } from "./types";
+import { IngressArgs, IngressTlsArgs } from "./types";
 
 const REWRITE_TARGET = "nginx.ingress.kubernetes.io/rewrite-target";
-const FIELDS = ["className", "host", "path", "pathType", "tls", "annotations", "skipAwait"];
+const FIELDS = fieldsOf<IngressArgs>({ className: true, host: true, path: true, pathType: true, tls: true, annotations: true, skipAwait: true });
+const TLS_FIELDS = fieldsOf<IngressTlsArgs>({ secretName: true, certManagerIssuer: true });
 
 /** The API server's rule for Prefix and Exact paths, and no regex syntax, which only ImplementationSpecific means. */
 function literalPathProblem(path: string): string | undefined {
@@ -44,7 +45,7 @@ export function checkIngress(checks: Checks, ingress: IngressArgs | undefined): 
         }
     }
     checks.check(at("skipAwait"), ingress.skipAwait, BOOLEAN);
-    if (ingress.tls !== undefined && checks.fields(at("tls"), ingress.tls, ["secretName", "certManagerIssuer"], "TLS settings")) {
+    if (ingress.tls !== undefined && checks.fields(at("tls"), ingress.tls, TLS_FIELDS, "TLS settings")) {
         checks.check(key(at("tls"), "secretName"), ingress.tls.secretName, R.secretName);
         checks.check(key(at("tls"), "certManagerIssuer"), ingress.tls.certManagerIssuer, R.secretName);
         if (ingress.tls.certManagerIssuer !== undefined && ingress.host === undefined) {

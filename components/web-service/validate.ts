@@ -6,10 +6,10 @@ import { parseBytes, parseCpu } from "../quantity";
 import { DNS_LABEL } from "../validation/kubernetes-names";
 import { isCidr } from "../validation/net";
 import { Problem } from "../validation/problems";
-import { BOOLEAN, Checks, key } from "../validation/rules";
+import { BOOLEAN, Checks, fieldsOf, key } from "../validation/rules";
 import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
-import { WebServiceArgs, WebServiceSettings } from "./types";
+import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } from "./types";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkEnv } from "./validate-env";
 import { checkIngress } from "./validate-ingress";
@@ -19,11 +19,14 @@ export interface WebServiceContext {
     renderYamlTo?: string;
 }
 
-const FIELDS: (keyof WebServiceArgs)[] = [
-    "provider", "image", "production", "namespace", "createNamespace", "autoscaling", "resources", "shutdown", "rollout",
-    "logLevel", "zoneSpread", "servicePort", "env", "secretEnv", "trustedProxies", "ingress", "networkPolicy",
-    "serviceMonitor", "forceApply", "publicUrl", "imagePullDockerConfigJson",
-];
+const FIELDS = fieldsOf<WebServiceArgs>({
+    provider: true, image: true, production: true, namespace: true, createNamespace: true, autoscaling: true, resources: true,
+    shutdown: true, rollout: true, logLevel: true, zoneSpread: true, servicePort: true, env: true, secretEnv: true,
+    trustedProxies: true, ingress: true, networkPolicy: true, serviceMonitor: true, forceApply: true, publicUrl: true,
+    imagePullDockerConfigJson: true,
+});
+const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
+const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
 export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress">): Problem[] {
@@ -119,13 +122,13 @@ function checkNetworkPolicy(checks: Checks, policy: WebServiceArgs["networkPolic
     if (policy === undefined || policy === false) {
         return;
     }
-    if (!checks.fields("networkPolicy", policy, ["ingressControllerNamespace", "metricsNamespace", "egress"], "network policy settings (or false)")) {
+    if (!checks.fields("networkPolicy", policy, NETWORK_POLICY_FIELDS, "network policy settings (or false)")) {
         return;
     }
     checks.check("networkPolicy.ingressControllerNamespace", policy.ingressControllerNamespace, DNS_LABEL);
     checks.check("networkPolicy.metricsNamespace", policy.metricsNamespace, DNS_LABEL);
     checks.list("networkPolicy.egress", policy.egress, (at, entry) => {
-        const egress = checks.fields(at, entry, ["cidrs", "namespaces", "ports"], "an egress rule");
+        const egress = checks.fields(at, entry, EGRESS_FIELDS, "an egress rule");
         if (!egress) {
             return;
         }

@@ -1,6 +1,6 @@
 // The policy pack with the real engine: `pulumi preview --policy-pack policy` on the local stack passes, and the
 // same stack made to violate a policy (by editing the program in a throw-away copy: the stack config cannot express
-// these violations, config.ts rejects them) fails with the policy's message. Preview only, so it does not matter
+// these violations, the components refuse them) fails with the policy's message. Preview only, so it does not matter
 // whether the local stack renders YAML or targets a live cluster. Needs the project's toolchain (npm run bootstrap).
 import * as assert from "node:assert/strict";
 import * as fs from "fs";

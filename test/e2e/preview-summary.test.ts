@@ -44,7 +44,7 @@ describe("preview summary, real engine", () => {
     });
 
     it("a failing preview exits 1 and shows the engine's diagnostics", () => {
-        // Valid YAML, invalid for the program: config.ts fails the run before any resource exists.
+        // Valid YAML, invalid for the program: the stack config fails the run before any resource exists.
         project.pulumi(["config", "set", "goship:replicas", "3", "--stack", "local"]);
         try {
             const result = summary({ allowFailure: true });
@@ -52,7 +52,7 @@ describe("preview summary, real engine", () => {
             assert.equal(result.stdout, "", "no summary for a failed preview");
             assert.match(result.stderr, /^error: pulumi preview of stack local failed \(exit \d+\)\.\nThe engine reported:\n/);
             assert.ok(result.stderr.includes(
-                'replicas: expected unset when autoscaling is hpa (the autoscaler owns the replica count: use minReplicas), got "3"',
+                'replicas: expected unset unless autoscaling is none (the autoscaler owns the replica count: use minReplicas), got "3"',
             ), result.stderr);
         } finally {
             project.pulumi(["config", "rm", "goship:replicas", "--stack", "local"]);

@@ -89,6 +89,13 @@ export interface LoadReport {
     latencyP99Ms: number;
 }
 
+export interface LoadTarget {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    body?: string;
+}
+
 /**
  * Constant-rate load through the Ingress (vegeta attack -rate): runs until stop().
  * vegeta is built once by scripts/tools/vegeta.sh (Debian has none).
@@ -97,10 +104,32 @@ export class ConstantLoad {
     private constructor(private readonly child: ChildProcess, private readonly dir: string, private readonly vegeta: string) {}
 
     static start(options: { host: string; path: string; ratePerSecond: number; workers?: number }): ConstantLoad {
+        return ConstantLoad.startTargets({
+            targets: [{ method: "GET", url: `http://${INGRESS.host}:${INGRESS.port}${options.path}`, headers: { Host: options.host } }],
+            ratePerSecond: options.ratePerSecond,
+            workers: options.workers,
+        });
+    }
+
+    /**
+     * Constant-rate load over the targets in turn, on keep-alive connections (vegeta's default). net/http, which
+     * vegeta uses, retries a GET whose reused connection fails before any response, but never a PUT or POST: a lost
+     * request shows as a transport error only for those.
+     */
+    static startTargets(options: { targets: LoadTarget[]; ratePerSecond: number; workers?: number }): ConstantLoad {
         const vegeta = vegetaBinary();
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "goship-load-"));
         const targets = path.join(dir, "targets.txt");
-        fs.writeFileSync(targets, `GET http://${INGRESS.host}:${INGRESS.port}${options.path}\nHost: ${options.host}\n`);
+        fs.writeFileSync(targets, options.targets.map((target, i) => {
+            const headers = Object.entries(target.headers ?? {}).map(([name, value]) => `${name}: ${value}\n`).join("");
+            let body = "";
+            if (target.body !== undefined) {
+                const bodyFile = path.join(dir, `body-${i}`);
+                fs.writeFileSync(bodyFile, target.body);
+                body = `@${bodyFile}\n`;
+            }
+            return `${target.method} ${target.url}\n${headers}${body}`;
+        }).join("\n"));
         const child = spawn(vegeta, [
             "attack", `-targets=${targets}`, `-rate=${options.ratePerSecond}/1s`, "-duration=0", "-timeout=5s",
             `-workers=${options.workers ?? 10}`, `-output=${path.join(dir, "results.bin")}`,

@@ -8,34 +8,39 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// awaitEmptyAcceptQueue returns once the kernel's accept queue of ln is empty
-// (or ctx ends). Closing a listener resets the connections still queued in
-// the kernel, whose clients may have sent a request already; the server's
-// accept loop keeps taking them while this waits, so that the listener is
-// closed right after the queue was seen empty. (A connection whose handshake
-// completes in the microseconds between that check and the close is still
-// reset: without a socket filter — which this kernel may not allow — nothing
-// stops new handshakes on a listening socket short of closing it.)
-func awaitEmptyAcceptQueue(ctx context.Context, ln net.Listener) {
+// closeListener stops ln without resetting a connection the kernel has
+// already queued for it. Closing a listening socket resets the connections
+// still in its accept queue, whose clients may have sent a request already;
+// so while the server's accept loop keeps taking them, this waits until the
+// queue is empty and in the same breath (one OS thread, two system calls)
+// shuts the socket down, which ends the accept loop. Only a handshake that
+// completes within those microseconds is still reset. (A socket filter that
+// turns away new SYNs first would close even that gap; this kernel refuses
+// SO_ATTACH_FILTER.)
+func closeListener(ctx context.Context, ln net.Listener) error {
 	tcp, ok := ln.(*net.TCPListener)
 	if !ok {
-		return
+		return ln.Close()
 	}
 	raw, err := tcp.SyscallConn()
 	if err != nil {
-		return
+		return ln.Close()
 	}
 	for ctx.Err() == nil {
-		queued := uint32(0)
-		_ = raw.Control(func(fd uintptr) {
+		stopped := false
+		if err := raw.Control(func(fd uintptr) {
 			// For a listening socket, tcpi_unacked is its accept queue's length.
-			if info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
-				queued = info.Unacked
+			info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+			if err != nil || info.Unacked == 0 {
+				stopped = unix.Shutdown(int(fd), unix.SHUT_RDWR) == nil
 			}
-		})
-		if queued == 0 {
-			return
+		}); err != nil {
+			break
+		}
+		if stopped {
+			break
 		}
 		time.Sleep(100 * time.Microsecond)
 	}
+	return ln.Close()
 }

@@ -64,7 +64,7 @@ func (t *connTracker) busyCount() int {
 	return t.busy
 }
 
-// stopGracefully closes the listener once its accept queue is empty, then waits until every connection
+// stopGracefully closes the listener (see closeListener), then waits until every connection
 // accepted before is served (each closes after its response, see
 // closeWhenDraining), and only then calls Shutdown, which closes the idle
 // connections and waits for the rest until ctx ends.
@@ -73,8 +73,7 @@ func (t *connTracker) busyCount() int {
 // reads after Shutdown began — a client that connected just before the
 // listener closed would get EOF instead of a response.
 func stopGracefully(ctx context.Context, srv *http.Server, ln net.Listener, conns *connTracker) error {
-	awaitEmptyAcceptQueue(ctx, ln)
-	ln.Close()
+	closeListener(ctx, ln)
 	poll := time.NewTicker(5 * time.Millisecond)
 	defer poll.Stop()
 	for conns.busyCount() > 0 && ctx.Err() == nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -100,9 +101,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	logger.Info("listening", slog.String("server", "public"), slog.String("addr", publicListener.Addr().String()))
 	logger.Info("listening", slog.String("server", "admin"), slog.String("addr", adminListener.Addr().String()))
 	serveErrors := make(chan error, 2)
+	var stopping atomic.Bool // from here on, a listener ends because the shutdown sequence closed it
 	serve := func(name string, srv *http.Server, ln net.Listener) {
-		// Only the shutdown sequence closes a listener (net.ErrClosed).
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+		if err := srv.Serve(ln); !stopping.Load() && !errors.Is(err, http.ErrServerClosed) {
 			serveErrors <- fmt.Errorf("%s server: %w", name, err)
 		}
 	}
@@ -135,6 +136,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	// The admin server stops last so metrics stay scrapable while requests finish.
+	stopping.Store(true)
 	err = stopGracefully(shutdownCtx, public, publicListener, publicConns)
 	err = errors.Join(err, stopGracefully(shutdownCtx, adminServer, adminListener, adminConns))
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -17,14 +17,15 @@ import (
 // completes within those microseconds is still reset. (A socket filter that
 // turns away new SYNs first would close even that gap; this kernel refuses
 // SO_ATTACH_FILTER.)
-func closeListener(ctx context.Context, ln net.Listener) error {
+func closeListener(ctx context.Context, ln net.Listener) {
+	defer ln.Close()
 	tcp, ok := ln.(*net.TCPListener)
 	if !ok {
-		return ln.Close()
+		return
 	}
 	raw, err := tcp.SyscallConn()
 	if err != nil {
-		return ln.Close()
+		return
 	}
 	for ctx.Err() == nil {
 		stopped := false
@@ -34,13 +35,9 @@ func closeListener(ctx context.Context, ln net.Listener) error {
 			if err != nil || info.Unacked == 0 {
 				stopped = unix.Shutdown(int(fd), unix.SHUT_RDWR) == nil
 			}
-		}); err != nil {
-			break
-		}
-		if stopped {
-			break
+		}); err != nil || stopped {
+			return
 		}
 		time.Sleep(100 * time.Microsecond)
 	}
-	return ln.Close()
 }

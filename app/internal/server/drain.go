@@ -64,10 +64,10 @@ func (t *connTracker) busyCount() int {
 	return t.busy
 }
 
-// stopGracefully closes the listener (see closeListener), then waits until every connection
-// accepted before is served (each closes after its response, see
-// closeWhenDraining), and only then calls Shutdown, which closes the idle
-// connections and waits for the rest until ctx ends.
+// stopGracefully closes the listener (see closeListener), then waits until
+// every connection accepted before is served (each closes after its
+// response, see closeWhenDraining), and only then calls Shutdown, which
+// closes the idle connections and waits for the rest until ctx ends.
 //
 // Shutdown alone is not enough: net/http drops, unanswered, a request it
 // reads after Shutdown began — a client that connected just before the

@@ -19,8 +19,13 @@ import (
 // SO_ATTACH_FILTER.)
 func closeListener(ctx context.Context, ln net.Listener) {
 	defer ln.Close()
-	tcp, ok := ln.(*net.TCPListener)
-	if !ok {
+	var tcp *net.TCPListener
+	switch l := ln.(type) {
+	case trackingListener:
+		tcp = l.TCPListener
+	case *net.TCPListener:
+		tcp = l
+	default:
 		return
 	}
 	raw, err := tcp.SyscallConn()

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goship/app/internal/health"
@@ -27,41 +27,58 @@ func closeWhenDraining(readiness *health.Readiness, next http.Handler) http.Hand
 	})
 }
 
-// connTracker follows a server's connections (its ConnState hook) and counts
-// the busy ones: accepted with no request read yet, or serving one.
+// connTracker counts a server's busy connections (accepted with no request
+// read yet, or serving one) from its ConnState hook. Each connection carries
+// its own last state (see listen), so a transition costs two atomic
+// operations: no shared map, no lock on the request path.
 type connTracker struct {
-	mu    sync.Mutex
-	conns map[net.Conn]http.ConnState
-	busy  int
+	busy atomic.Int64
 }
 
-func newConnTracker() *connTracker {
-	return &connTracker{conns: make(map[net.Conn]http.ConnState)}
+// trackedConn is an accepted connection with its last state. It embeds the
+// *net.TCPConn itself, not net.Conn, so that net/http still finds CloseWrite
+// and ReadFrom on it.
+type trackedConn struct {
+	*net.TCPConn
+	state atomic.Int32 // http.ConnState + 1; 0 = none seen yet
+}
+
+type trackingListener struct {
+	*net.TCPListener
+}
+
+func (l trackingListener) Accept() (net.Conn, error) {
+	c, err := l.AcceptTCP()
+	if err != nil {
+		return nil, err
+	}
+	return &trackedConn{TCPConn: c}, nil
+}
+
+// listen wraps ln so that track sees its connections (a listener that is not
+// TCP is returned as is, and its connections are not counted).
+func (t *connTracker) listen(ln net.Listener) net.Listener {
+	if tcp, ok := ln.(*net.TCPListener); ok {
+		return trackingListener{tcp}
+	}
+	return ln
 }
 
 func isBusy(state http.ConnState) bool { return state == http.StateNew || state == http.StateActive }
 
+// track is the server's ConnState hook.
 func (t *connTracker) track(c net.Conn, state http.ConnState) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	prev, known := t.conns[c]
-	if known && isBusy(prev) {
-		t.busy--
+	tc, ok := c.(*trackedConn)
+	if !ok {
+		return
+	}
+	prev := tc.state.Swap(int32(state) + 1)
+	if prev != 0 && isBusy(http.ConnState(prev-1)) {
+		t.busy.Add(-1)
 	}
 	if isBusy(state) {
-		t.busy++
+		t.busy.Add(1)
 	}
-	if state == http.StateClosed || state == http.StateHijacked {
-		delete(t.conns, c)
-	} else {
-		t.conns[c] = state
-	}
-}
-
-func (t *connTracker) busyCount() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.busy
 }
 
 // stopGracefully closes the listener (see closeListener), then waits until
@@ -76,7 +93,7 @@ func stopGracefully(ctx context.Context, srv *http.Server, ln net.Listener, conn
 	closeListener(ctx, ln)
 	poll := time.NewTicker(5 * time.Millisecond)
 	defer poll.Stop()
-	for conns.busyCount() > 0 && ctx.Err() == nil {
+	for conns.busy.Load() > 0 && ctx.Err() == nil {
 		select {
 		case <-ctx.Done():
 		case <-poll.C:

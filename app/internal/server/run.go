@@ -65,7 +65,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 		return err
 	}
 	serverErrors := slog.NewLogLogger(logger.Handler(), slog.LevelWarn) // e.g. TLS or accept errors
-	publicConns, adminConns := newConnTracker(), newConnTracker()
+	publicConns, adminConns := &connTracker{}, &connTracker{}
 	public := &http.Server{
 		Handler:           closeWhenDraining(readiness, router),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout, // Slowloris
@@ -97,6 +97,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 		publicListener.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
+	publicListener, adminListener = publicConns.listen(publicListener), adminConns.listen(adminListener)
 
 	logger.Info("listening", slog.String("server", "public"), slog.String("addr", publicListener.Addr().String()))
 	logger.Info("listening", slog.String("server", "admin"), slog.String("addr", adminListener.Addr().String()))

@@ -33,7 +33,11 @@ export function localStackImage(): { ref: string; buildCommand: string[]; builde
     }
     const args = imageArgsFromSettings(settings.image, PROJECT_DIR);
     const plan = planSourceBuild(args);
-    const repository = genericRepositoryUrl(settings.registry.server, settings.registry.repository);
+    const server = settings.registry.server;
+    if (typeof server !== "string") {
+        throw new Error("registryServer must be a plain value in stack config");
+    }
+    const repository = genericRepositoryUrl(server, settings.registry.repository);
     const ref = `${repository}:${imageTag(imageContentHash(plan.sourceHash, repository))}`;
     return {
         ref,

@@ -55,10 +55,22 @@ function inspect(id: string): any {
     return JSON.parse(docker(["inspect", id]))[0];
 }
 
+function logs(service: string): { stdout: string; stderr: string } {
+    return spawnSync("docker", ["logs", container(service)], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+}
+
 /** The JSON lines a container wrote to stdout (the access logs). */
 function jsonLogs(service: string): Record<string, any>[] {
-    const result = spawnSync("docker", ["logs", container(service)], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    return result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    return logs(service).stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+}
+
+/** nginx's error log, counted by what failed: "connect() failed (111: Connection refused)" and the like. */
+function upstreamErrors(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [, kind] of logs("nginx").stderr.matchAll(/\[(?:error|warn)\] [^:]+: \*\d+ (.+?) while/g)) {
+        counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+    return counts;
 }
 
 function leftovers(): string[] {
@@ -74,7 +86,7 @@ async function get(urlPath: string, headers: Record<string, string> = {}): Promi
 function describeLoad(phase: string, report: LoadReport): string {
     return `${phase}: ${report.requests} requests at ${report.rate.toFixed(1)}/s, status ${JSON.stringify(report.statusCodes)}, `
         + `failures by target ${JSON.stringify(report.failuresByTarget)}, transport errors ${report.errors.length ? JSON.stringify(report.errors) : "none"}, `
-        + `p99 ${report.latencyP99Ms.toFixed(1)} ms`;
+        + `p99 ${report.latencyP99Ms.toFixed(1)} ms, max ${report.latencyMaxMs.toFixed(1)} ms`;
 }
 
 describe("compose: the local stack's image, two replicas behind nginx", () => {
@@ -198,7 +210,7 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
         const servedBy = new Set(afterRestart.slice(-100).map((line) => String(line.upstream_addr).split(", ").pop()));
         console.log(describeLoad(`one of 2 replicas stopped (docker stop ${stopSeconds.toFixed(1)} s) and started again `
             + `(healthy again after ${backSeconds.toFixed(1)} s); requests nginx passed to the other replica: ${retried.length} `
-            + `(${retried.filter((line) => line.method === "POST").length} of them POST)`, report));
+            + `(${retried.filter((line) => line.method === "POST").length} of them POST); nginx's error log: ${JSON.stringify(upstreamErrors())}`, report));
         assert.deepEqual(report.errors, [], "no transport errors");
         assert.equal(report.failures, 0, `no non-2xx responses: ${JSON.stringify(report.statusCodes)}`);
         assert.ok(report.requests >= 60 * 15, `the load ran throughout (${report.requests} requests)`);

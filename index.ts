@@ -1,7 +1,7 @@
 // Wiring only: stack config → settings → registry → image → web service → outputs.
 import * as path from "path";
 import { loadSettings } from "./components/config";
-import { buildGoServiceImage } from "./components/image";
+import { buildGoServiceImage, imageArgsFromSettings } from "./components/image";
 import { createKubernetesProvider } from "./components/kubernetes-provider";
 import { createRegistry, dockerConfigJson } from "./components/registry";
 import { WebService } from "./components/web-service";
@@ -12,17 +12,7 @@ const registry = createRegistry("registry", settings.registry);
 
 const image = buildGoServiceImage("app", settings.image.builder, {
     registry,
-    context: path.resolve(__dirname, settings.image.context),
-    dockerfile: settings.image.dockerfile,
-    mainPackage: settings.image.mainPackage,
-    platform: settings.image.platform,
-    buildArgs: {
-        ...(settings.image.builderImage ? { BUILDER_IMAGE: settings.image.builderImage } : {}),
-        ...(settings.image.runtimeImage ? { RUNTIME_IMAGE: settings.image.runtimeImage } : {}),
-        ...settings.image.buildArgs,
-    },
-    passGoProxy: settings.image.passGoProxy,
-    network: settings.image.network,
+    ...imageArgsFromSettings(settings.image, __dirname),
     logFile: path.resolve(__dirname, ".goship", "logs", "image-build.log"),
 });
 

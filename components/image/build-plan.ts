@@ -27,19 +27,26 @@ export interface GoServiceImageArgs {
     logFile?: string;
 }
 
-export interface BuildPlan {
+/** What the sources alone decide: everything but the repository (which the registry may know only later). */
+export interface SourcePlan {
     dockerfile: string;
     platform: string;
     /** Build args as passed to docker build (hashed ones and proxy settings). */
     buildArgs: Record<string, string>;
-    /** Identity of the image: the source hash plus the repository. */
-    contentHash: pulumi.Output<string>;
-    tag: pulumi.Output<string>;
+    /** Hash of the Go build inputs; imageContentHash joins the repository to it. */
+    sourceHash: string;
     /** The files hashed, relative to the context. */
     hashedFiles: string[];
 }
 
-export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
+export interface BuildPlan extends Omit<SourcePlan, "sourceHash"> {
+    /** Identity of the image: the source hash plus the repository. */
+    contentHash: pulumi.Output<string>;
+    tag: pulumi.Output<string>;
+}
+
+/** Defaults applied, the sources hashed and the build args joined with this machine's Go proxy settings. */
+export function planSourceBuild(args: Omit<GoServiceImageArgs, "registry">): SourcePlan {
     const dockerfile = args.dockerfile ?? DEFAULTS.image.dockerfile;
     const platform = args.platform ?? DEFAULTS.image.platform;
     const buildArgs = args.buildArgs ?? {};
@@ -50,14 +57,23 @@ export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
         buildArgs,
         platform,
     });
-    const contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(source.hash, repository));
     const proxyArgs = args.passGoProxy ?? DEFAULTS.image.passGoProxy ? goProxyBuildArgs(path.join(args.context, dockerfile)) : {};
     return {
         dockerfile,
         platform,
         buildArgs: { ...proxyArgs, ...buildArgs },
-        contentHash,
-        tag: contentHash.apply((hash) => `${IMAGE_TAG_PREFIX}${hash.slice(0, 20)}`),
+        sourceHash: source.hash,
         hashedFiles: source.files,
     };
+}
+
+export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
+    const { sourceHash, ...source } = planSourceBuild(args);
+    const contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(sourceHash, repository));
+    return { ...source, contentHash, tag: contentHash.apply(imageTag) };
+}
+
+/** The pushed tag: the prefix and the first 20 hex digits of the content hash. */
+export function imageTag(contentHash: string): string {
+    return `${IMAGE_TAG_PREFIX}${contentHash.slice(0, 20)}`;
 }

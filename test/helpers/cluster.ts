@@ -84,9 +84,12 @@ export interface LoadReport {
     errors: string[];
     /** Responses whose status was not 2xx, plus transport errors (status 0). */
     failures: number;
+    /** Failures per "METHOD path", for every target. */
+    failuresByTarget: Record<string, number>;
     /** Bodies of the responses, counted: which versions answered. */
     bodies: Record<string, number>;
     latencyP99Ms: number;
+    latencyMaxMs: number;
 }
 
 export interface LoadTarget {
@@ -143,13 +146,16 @@ export class ConstantLoad {
         await exited;
         const results = path.join(this.dir, "results.bin");
         const report = JSON.parse(spawnSync(this.vegeta, ["report", "-type=json", results], { encoding: "utf8" }).stdout);
-        // Bodies: vegeta encode to JSON lines, one per result (body base64).
+        // Bodies and failures per target: vegeta encode to JSON lines, one per result (body base64).
         const encoded = spawnSync(this.vegeta, ["encode", "-to=json", results], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }).stdout;
         const bodies: Record<string, number> = {};
+        const failuresByTarget: Record<string, number> = {};
         for (const line of encoded.split("\n").filter(Boolean)) {
-            const result = JSON.parse(line) as { body?: string };
+            const result = JSON.parse(line) as { body?: string; method: string; url: string; code: number };
             const body = Buffer.from(result.body ?? "", "base64").toString("utf8");
             bodies[body] = (bodies[body] ?? 0) + 1;
+            const target = `${result.method} ${new URL(result.url).pathname}`;
+            failuresByTarget[target] = (failuresByTarget[target] ?? 0) + (result.code >= 200 && result.code < 300 ? 0 : 1);
         }
         fs.rmSync(this.dir, { recursive: true, force: true });
         const statusCodes = report.status_codes as Record<string, number>;
@@ -160,8 +166,10 @@ export class ConstantLoad {
             statusCodes,
             errors: report.errors ?? [],
             failures,
+            failuresByTarget,
             bodies,
             latencyP99Ms: report.latencies["99th"] / 1e6,
+            latencyMaxMs: report.latencies.max / 1e6,
         };
     }
 }

@@ -2,12 +2,15 @@
 # Make the local substitute for the Dockerfile's build-stage base image, so that
 # app/Dockerfile builds on a machine that cannot pull images (idempotent).
 #
-#   goship/golang:<go version>-bookworm
+#   goship/debian:bookworm
 #     = Debian bookworm rootfs from debootstrap (minbase + ca-certificates),
 #       using the apt mirror this machine is configured with,
 #     + the CA certificates added on this host (/usr/local/share/ca-certificates),
+#     imported with `docker import` (the base of compose/nginx/Dockerfile);
+#   goship/golang:<go version>-bookworm
+#     = the same rootfs and CAs
 #     + the host's Go toolchain (`go env GOROOT`) at /usr/local/go,
-#     imported with `docker import`, with the ENV of the official golang image.
+#       with the ENV of the official golang image.
 #
 # The runtime stage needs no substitute: app/Dockerfile defaults to `scratch`.
 #
@@ -29,36 +32,18 @@ cache_dir="${GOSHIP_CACHE:-$HOME/.cache/goship}/base-images"
 arch="$(dpkg --print-architecture)"
 rootfs_tar="$cache_dir/debian-$suite-$arch-minbase-ca.tar"
 
+# shellcheck source=scripts/lib/apt-host.sh
+. "$script_dir/lib/apt-host.sh"
+
 say() { printf 'base-images: %s\n' "$*"; }
 fail() { printf 'base-images: ERROR: %s\n' "$*" >&2; exit 1; }
-
-# First URI of a plain Debian archive for $suite (not -security/-updates) in the
-# machine's apt configuration: deb822 *.sources files, then one-line *.list files.
-apt_mirror() {
-  local file
-  for file in /etc/apt/sources.list.d/*.sources; do
-    [ -e "$file" ] || continue
-    awk -v suite="$suite" '
-      function flush() { if (is_deb && has_suite && uri != "") { print uri; found = 1; exit } is_deb = has_suite = 0; uri = "" }
-      /^[[:space:]]*$/ { flush(); next }
-      /^Types:/ { for (i = 2; i <= NF; i++) if ($i == "deb") is_deb = 1 }
-      /^URIs:/ { uri = $2 }
-      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) has_suite = 1 }
-      END { if (!found) flush() }
-    ' "$file"
-  done
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -e "$file" ] || continue
-    # deb [options] URI SUITE COMPONENTS...
-    sed -E 's/\[[^]]*\]//' "$file" | awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2 }'
-  done
-}
 
 command -v go >/dev/null 2>&1 || fail "go is not on PATH (the host toolchain is copied into the image)"
 goroot="$(go env GOROOT)"
 go_version="$(go env GOVERSION)" # e.g. go1.26.8
 go_version="${go_version#go}"
 image="goship/golang:${go_version}-${suite}"
+debian_image="goship/debian:${suite}"
 # A tag that survives Go patch releases, for stack config to name (e.g. goship/golang:1.26-bookworm).
 go_minor="$(printf '%s' "$go_version" | cut -d. -f1,2)"
 minor_image="goship/golang:${go_minor}-${suite}"
@@ -71,10 +56,9 @@ else
   [ "$(id -u)" -eq 0 ] || fail "debootstrap needs root"
   command -v debootstrap >/dev/null 2>&1 || {
     say "installing debootstrap from apt"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    apt_install debootstrap
   }
-  mirror="${DEBIAN_MIRROR:-$(apt_mirror | head -n1)}"
+  mirror="${DEBIAN_MIRROR:-$(apt_mirror "$suite")}"
   [ -n "$mirror" ] || fail "no 'deb' source for suite '$suite' in /etc/apt/sources.list{,.d}; set DEBIAN_MIRROR"
   mkdir -p "$cache_dir"
   work="$(mktemp -d "$cache_dir/rootfs.XXXXXX")"
@@ -92,9 +76,13 @@ else
   say "cached $rootfs_tar ($(du -h "$rootfs_tar" | cut -f1))"
 fi
 
-if [ "${FORCE:-0}" != 1 ] && docker image inspect "$image" >/dev/null 2>&1; then
-  say "skipped import: $image already exists (FORCE=1 to re-import)"
-else
+# import_rootfs IMAGE [go]: the cached rootfs, this host's CA certificates (and the host's Go toolchain) as IMAGE.
+import_rootfs() {
+  local target=$1 with_go=${2:-} changes=()
+  if [ "${FORCE:-0}" != 1 ] && docker image inspect "$target" >/dev/null 2>&1; then
+    say "skipped import: $target already exists (FORCE=1 to re-import)"
+    return
+  fi
   mkdir -p "$cache_dir"
   rootfs="$(mktemp -d "$cache_dir/import.XXXXXX")"
   trap 'rm -rf "$rootfs"' EXIT
@@ -108,22 +96,34 @@ else
     cat "${local_cas[@]}" >>"$rootfs/etc/ssl/certs/ca-certificates.crt"
     say "added ${#local_cas[@]} local CA certificate(s) from /usr/local/share/ca-certificates"
   fi
-  # GOROOT goes where the official golang image has it.
-  mkdir -p "$rootfs/usr/local/go"
-  cp -a "$goroot/." "$rootfs/usr/local/go/"
-  say "importing $image (Go $go_version from $goroot)"
-  tar --numeric-owner -C "$rootfs" -c . | docker import \
-    --change 'ENV GOLANG_VERSION='"$go_version" \
-    --change 'ENV GOTOOLCHAIN=local' \
-    --change 'ENV GOPATH=/go' \
-    --change 'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'WORKDIR /go' \
-    --change 'LABEL org.opencontainers.image.description="goship offline substitute for golang:'"$go_version-$suite"'"' \
-    - "$image" >/dev/null
+  if [ -n "$with_go" ]; then
+    # GOROOT goes where the official golang image has it.
+    mkdir -p "$rootfs/usr/local/go"
+    cp -a "$goroot/." "$rootfs/usr/local/go/"
+    say "importing $target (Go $go_version from $goroot)"
+    changes=(
+      --change 'ENV GOLANG_VERSION='"$go_version"
+      --change 'ENV GOTOOLCHAIN=local'
+      --change 'ENV GOPATH=/go'
+      --change 'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+      --change 'WORKDIR /go'
+      --change 'LABEL org.opencontainers.image.description="goship offline substitute for golang:'"$go_version-$suite"'"'
+    )
+  else
+    say "importing $target"
+    changes=(
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+      --change 'LABEL org.opencontainers.image.description="goship offline Debian '"$suite"' (minbase, ca-certificates)"'
+    )
+  fi
+  tar --numeric-owner -C "$rootfs" -c . | docker import "${changes[@]}" - "$target" >/dev/null
   rm -rf "$rootfs"
   trap - EXIT
-  say "imported $image ($(docker image inspect --format '{{.Size}}' "$image") bytes)"
-fi
+  say "imported $target ($(docker image inspect --format '{{.Size}}' "$target") bytes)"
+}
+
+import_rootfs "$debian_image"
+import_rootfs "$image" go
 
 docker tag "$image" "$minor_image"
 builder_image="$minor_image"

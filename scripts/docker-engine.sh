@@ -41,8 +41,10 @@ if [ -S "$system_containerd" ] && command -v ctr >/dev/null && ! timeout 5 ctr -
   say "removing the stale $system_containerd (no containerd answers on it)"
   rm -f "$system_containerd"
 fi
+engine_pid=""
 if pgrep -x dockerd >/dev/null 2>&1; then
-  say "dockerd process already started (pid $(pgrep -x dockerd | head -n1)); waiting for it"
+  engine_pid=$(pgrep -x dockerd | head -n1)
+  say "dockerd process already started (pid $engine_pid); waiting for it"
 else
   [ "$(id -u)" -eq 0 ] || fail "starting dockerd needs root"
   say "starting dockerd (log: $log_file)"
@@ -51,7 +53,8 @@ else
   setsid nohup dockerd ${DOCKERD_EXTRA_ARGS:-} >>"$log_file" 2>&1 </dev/null &
   # npm run down stops the engine only when this file says we started it.
   mkdir -p "$cache_dir/run"
-  echo $! >"$cache_dir/run/dockerd.pid"
+  engine_pid=$!
+  echo "$engine_pid" >"$cache_dir/run/dockerd.pid"
 fi
 
 deadline=$((SECONDS + timeout_seconds))
@@ -62,7 +65,8 @@ until engine_answers; do
     tail -n 40 "$log_file" >&2 2>/dev/null || true
     exit 1
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  # The pid, not the name: right after the start the process may still be setsid or nohup, not yet dockerd.
+  if ! kill -0 "$engine_pid" 2>/dev/null; then
     printf 'docker-engine: ERROR: dockerd exited during start-up. Last lines of %s:\n' "$log_file" >&2
     tail -n 40 "$log_file" >&2 2>/dev/null || true
     exit 1

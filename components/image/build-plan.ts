@@ -35,26 +35,33 @@ export interface GoServiceImageArgs {
 }
 
 /** The arguments with their defaults applied. */
-export function resolveImageArgs(args: GoServiceImageArgs): Required<Omit<GoServiceImageArgs, "network">> & Pick<GoServiceImageArgs, "network"> {
+export function resolveImageArgs(args: Omit<GoServiceImageArgs, "registry">): Required<Omit<GoServiceImageArgs, "registry" | "network">> & Pick<GoServiceImageArgs, "network"> {
     const { dockerfile, mainPackage, platform, passGoProxy, logFile } = DEFAULTS.image;
     const resolved = withDefaults({ dockerfile, mainPackage, platform, passGoProxy, buildArgs: {} }, args);
     return { ...resolved, logFile: path.resolve(args.logFile ?? logFile) };
 }
 
-export interface BuildPlan {
+/** What the sources alone decide: everything but the repository (which the registry may know only later). */
+export interface SourcePlan {
     dockerfile: string;
     platform: string;
     /** Build args as passed to docker build (hashed ones and proxy settings). */
     buildArgs: Record<string, string>;
-    /** Identity of the image: the source hash plus the repository. */
-    contentHash: pulumi.Output<string>;
-    tag: pulumi.Output<string>;
+    /** Hash of the Go build inputs; imageContentHash joins the repository to it. */
+    sourceHash: string;
     /** The files hashed, relative to the context. */
     hashedFiles: string[];
     logFile: string;
 }
 
-export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
+export interface BuildPlan extends Omit<SourcePlan, "sourceHash"> {
+    /** Identity of the image: the source hash plus the repository. */
+    contentHash: pulumi.Output<string>;
+    tag: pulumi.Output<string>;
+}
+
+/** Defaults applied, the sources hashed and the build args joined with this machine's Go proxy settings. */
+export function planSourceBuild(args: Omit<GoServiceImageArgs, "registry">): SourcePlan {
     const resolved = resolveImageArgs(args);
     const source = hashBuildInputs({
         context: resolved.context,
@@ -63,15 +70,24 @@ export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
         buildArgs: resolved.buildArgs,
         platform: resolved.platform,
     });
-    const contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(source.hash, repository));
     const proxyArgs = resolved.passGoProxy ? goProxyBuildArgs(path.join(resolved.context, resolved.dockerfile)) : {};
     return {
         dockerfile: resolved.dockerfile,
         platform: resolved.platform,
         buildArgs: { ...proxyArgs, ...resolved.buildArgs },
-        contentHash,
-        tag: contentHash.apply((hash) => `${IMAGE_TAG_PREFIX}${hash.slice(0, 20)}`),
+        sourceHash: source.hash,
         hashedFiles: source.files,
         logFile: resolved.logFile,
     };
+}
+
+export function planImageBuild(args: GoServiceImageArgs): BuildPlan {
+    const { sourceHash, ...source } = planSourceBuild(args);
+    const contentHash = args.registry.repositoryUrl.apply((repository) => imageContentHash(sourceHash, repository));
+    return { ...source, contentHash, tag: contentHash.apply(imageTag) };
+}
+
+/** The pushed tag: the prefix and the first 20 hex digits of the content hash. */
+export function imageTag(contentHash: string): string {
+    return `${IMAGE_TAG_PREFIX}${contentHash.slice(0, 20)}`;
 }

@@ -88,16 +88,7 @@ export async function buildAndPush(request: BuildRequest): Promise<BuildResult> 
             return { digest: existing, built: false };
         }
 
-        const buildArgs = Object.keys(request.buildArgs).sort().flatMap((name) => ["--build-arg", `${name}=${request.buildArgs[name]}`]);
-        const build = await run([
-            "build",
-            "--file", path.join(request.context, request.dockerfile),
-            "--tag", ref,
-            "--platform", request.platform,
-            ...(request.network ? ["--network", request.network] : []),
-            ...buildArgs,
-            request.context,
-        ], env, request.logFile);
+        const build = await run(dockerBuildArgs(request, ref), env, request.logFile);
         if (build.code !== 0) {
             throw failure("build", build);
         }
@@ -112,6 +103,22 @@ export async function buildAndPush(request: BuildRequest): Promise<BuildResult> 
     } finally {
         fs.rmSync(dockerConfig, { recursive: true, force: true });
     }
+}
+
+/** The `docker build` command line (also for `npm run compose:up`, which builds the same image without pushing). */
+export function dockerBuildArgs(
+    request: Pick<BuildRequest, "context" | "dockerfile" | "platform" | "network" | "buildArgs">, ref: string,
+): string[] {
+    const buildArgs = Object.keys(request.buildArgs).sort().flatMap((name) => ["--build-arg", `${name}=${request.buildArgs[name]}`]);
+    return [
+        "build",
+        "--file", path.join(request.context, request.dockerfile),
+        "--tag", ref,
+        "--platform", request.platform,
+        ...(request.network ? ["--network", request.network] : []),
+        ...buildArgs,
+        request.context,
+    ];
 }
 
 /** The manifest digest the registry serves for a tag, or undefined when it has no such tag. */

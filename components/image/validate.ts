@@ -31,7 +31,7 @@ export function imageProblems(args: GoServiceImageArgs | Omit<GoServiceImageArgs
     if ("registry" in args && !isRecord(args.registry)) {
         checks.add("registry", "a ContainerRegistry (GenericRegistry, createRegistry(…))", "nothing");
     }
-    const resolved = resolveImageArgs(args as GoServiceImageArgs);
+    const resolved = resolveImageArgs(args);
     checks.check("platform", args.platform, IMAGE_RULES.platform);
     checks.check("passGoProxy", args.passGoProxy, BOOLEAN);
     checks.check("network", args.network, IMAGE_RULES.network);

@@ -28,11 +28,16 @@ export class GenericRegistry extends pulumi.ComponentResource implements Contain
         refuseProblems(`GenericRegistry ${name}`, registryProblems("generic", { ...args }));
         super("goship:registry:GenericRegistry", name, {}, opts);
         this.server = pulumi.output(args.server);
-        this.repositoryUrl = pulumi.interpolate`${args.server}/${args.repository}`;
+        this.repositoryUrl = pulumi.all([args.server, args.repository]).apply(([server, repository]) => genericRepositoryUrl(server, repository));
         this.credentials = pulumi.secret(
             pulumi.all([args.username, args.password]).apply(([username, password]) => ({ username, password })),
         );
         this.insecure = args.insecure ?? DEFAULTS.registryInsecure;
         this.registerOutputs({ server: this.server, repositoryUrl: this.repositoryUrl });
     }
+}
+
+/** Where a generic registry keeps a repository (also for `npm run compose:up`, which runs without the engine). */
+export function genericRepositoryUrl(server: string, repository: string): string {
+    return `${server}/${repository}`;
 }

@@ -191,9 +191,15 @@ proc_start() {
   fi
   printf '\n=== %s start %s ===\n' "$name" "$(date -Is)" >>"$log"
   setsid nohup "$exe" "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$pidf"
+  local pid=$! i
+  echo "$pid" >"$pidf"
   echo "$sum" >"$pidf.sum"
-  cluster_say "$name started (pid $!, log $log)"
+  # Until setsid and nohup have exec'd, /proc/<pid>/exe is theirs and proc_alive would call the process dead.
+  for ((i = 0; i < 50; i++)); do
+    proc_alive "$name" "$(basename "$exe")" || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  cluster_say "$name started (pid $pid, log $log)"
 }
 
 # proc_stop NAME EXE_BASENAME [TIMEOUT]: SIGTERM, wait, then SIGKILL.

@@ -172,11 +172,23 @@ describe("local stack, real engine, local cluster", () => {
         const podsBefore = readyPods(NAMESPACE, SELECTOR).map((pod) => pod.name);
         const before = buildCount();
         const load = ConstantLoad.start({ host: HOST, path: "/ping", ratePerSecond: 50 });
+        // Straight to the pods, no proxy that could retry: keep-alive connections to the Service's cluster IP, which
+        // kube-proxy pins to one pod each, so every old pod's shutdown meets connections with requests on them.
+        const clusterIp = kubectlJson(["-n", NAMESPACE, "get", "service", "goship"]).spec.clusterIP as string;
+        const direct = ConstantLoad.startTargets({
+            targets: [
+                { method: "GET", url: `http://${clusterIp}/ping` },
+                { method: "PUT", url: `http://${clusterIp}/api/v1/users/1`, headers: { "Content-Type": "application/json" }, body: '{"name":"Ada","email":"ada@example.com"}' },
+            ],
+            ratePerSecond: 50,
+        });
         const up = timedUp();
         // Keep the load on while the old pods finish terminating (preStop + drain).
         await new Promise((resolve) => setTimeout(resolve, 15_000));
         const report = await load.stop();
+        const directReport = await direct.stop();
         console.log(describeLoad(`rolling update (pulumi up ${up.seconds.toFixed(1)} s = ${(up.seconds / noOpSeconds).toFixed(2)}× a no-op up)`, report));
+        console.log(describeLoad("rolling update, keep-alive GET and PUT straight to the pods (cluster IP)", directReport));
         assert.equal(up.code, 0, `pulumi up failed:\n${up.stdout.slice(-3000)}\n${up.stderr.slice(-3000)}`);
         assert.equal(buildCount(), before + 1, "one build");
 
@@ -187,9 +199,11 @@ describe("local stack, real engine, local cluster", () => {
         const podsAfter = readyPods(NAMESPACE, SELECTOR).map((pod) => pod.name);
         assert.ok(podsAfter.every((name) => !podsBefore.includes(name)), `every pod replaced (before ${podsBefore}, after ${podsAfter})`);
 
-        assert.ok(report.requests > 500, `load ran throughout (${report.requests} requests)`);
-        assert.deepEqual(report.errors, [], "no transport errors");
-        assert.equal(report.failures, 0, `no non-2xx responses: ${JSON.stringify(report.statusCodes)}`);
+        for (const [name, r] of [["through the Ingress", report], ["straight to the pods", directReport]] as const) {
+            assert.ok(r.requests > 500, `${name}: load ran throughout (${r.requests} requests)`);
+            assert.deepEqual(r.errors, [], `${name}: no transport errors`);
+            assert.equal(r.failures, 0, `${name}: no non-2xx responses: ${JSON.stringify(r.statusCodes)}`);
+        }
     });
 
     it("deleting a pod under load: the service keeps answering", async () => {

@@ -84,9 +84,19 @@ export interface LoadReport {
     errors: string[];
     /** Responses whose status was not 2xx, plus transport errors (status 0). */
     failures: number;
+    /** Failures per "METHOD path", for every target. */
+    failuresByTarget: Record<string, number>;
     /** Bodies of the responses, counted: which versions answered. */
     bodies: Record<string, number>;
     latencyP99Ms: number;
+    latencyMaxMs: number;
+}
+
+export interface LoadTarget {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    body?: string;
 }
 
 /**
@@ -97,10 +107,32 @@ export class ConstantLoad {
     private constructor(private readonly child: ChildProcess, private readonly dir: string, private readonly vegeta: string) {}
 
     static start(options: { host: string; path: string; ratePerSecond: number; workers?: number }): ConstantLoad {
+        return ConstantLoad.startTargets({
+            targets: [{ method: "GET", url: `http://${INGRESS.host}:${INGRESS.port}${options.path}`, headers: { Host: options.host } }],
+            ratePerSecond: options.ratePerSecond,
+            workers: options.workers,
+        });
+    }
+
+    /**
+     * Constant-rate load over the targets in turn, on keep-alive connections (vegeta's default). net/http, which
+     * vegeta uses, retries a GET whose reused connection fails before any response, but never a PUT or POST: a lost
+     * request shows as a transport error only for those.
+     */
+    static startTargets(options: { targets: LoadTarget[]; ratePerSecond: number; workers?: number }): ConstantLoad {
         const vegeta = vegetaBinary();
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "goship-load-"));
         const targets = path.join(dir, "targets.txt");
-        fs.writeFileSync(targets, `GET http://${INGRESS.host}:${INGRESS.port}${options.path}\nHost: ${options.host}\n`);
+        fs.writeFileSync(targets, options.targets.map((target, i) => {
+            const headers = Object.entries(target.headers ?? {}).map(([name, value]) => `${name}: ${value}\n`).join("");
+            let body = "";
+            if (target.body !== undefined) {
+                const bodyFile = path.join(dir, `body-${i}`);
+                fs.writeFileSync(bodyFile, target.body);
+                body = `@${bodyFile}\n`;
+            }
+            return `${target.method} ${target.url}\n${headers}${body}`;
+        }).join("\n"));
         const child = spawn(vegeta, [
             "attack", `-targets=${targets}`, `-rate=${options.ratePerSecond}/1s`, "-duration=0", "-timeout=5s",
             `-workers=${options.workers ?? 10}`, `-output=${path.join(dir, "results.bin")}`,
@@ -114,13 +146,16 @@ export class ConstantLoad {
         await exited;
         const results = path.join(this.dir, "results.bin");
         const report = JSON.parse(spawnSync(this.vegeta, ["report", "-type=json", results], { encoding: "utf8" }).stdout);
-        // Bodies: vegeta encode to JSON lines, one per result (body base64).
+        // Bodies and failures per target: vegeta encode to JSON lines, one per result (body base64).
         const encoded = spawnSync(this.vegeta, ["encode", "-to=json", results], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }).stdout;
         const bodies: Record<string, number> = {};
+        const failuresByTarget: Record<string, number> = {};
         for (const line of encoded.split("\n").filter(Boolean)) {
-            const result = JSON.parse(line) as { body?: string };
+            const result = JSON.parse(line) as { body?: string; method: string; url: string; code: number };
             const body = Buffer.from(result.body ?? "", "base64").toString("utf8");
             bodies[body] = (bodies[body] ?? 0) + 1;
+            const target = `${result.method} ${new URL(result.url).pathname}`;
+            failuresByTarget[target] = (failuresByTarget[target] ?? 0) + (result.code >= 200 && result.code < 300 ? 0 : 1);
         }
         fs.rmSync(this.dir, { recursive: true, force: true });
         const statusCodes = report.status_codes as Record<string, number>;
@@ -131,8 +166,10 @@ export class ConstantLoad {
             statusCodes,
             errors: report.errors ?? [],
             failures,
+            failuresByTarget,
             bodies,
             latencyP99Ms: report.latencies["99th"] / 1e6,
+            latencyMaxMs: report.latencies.max / 1e6,
         };
     }
 }

@@ -72,7 +72,7 @@ const PROBES: Record<string, Probe> = {
     KedaArgs: (field, value) => service({ autoscaling: { kind: "keda", triggers: [], ...given(field, value) } }),
     ScalingBehaviorArgs: (field, value) => ["hpa", "keda"].map((kind) => service({ autoscaling: { kind, triggers: [], ...given(field, value) } })),
     NetworkPolicyArgs: (field, value) => service({ networkPolicy: given(field, value) }),
-    GoServiceImageArgs: (field, value) => resolveImageArgs({ registry: undefined as never, context: "/src", ...given(field, value) }),
+    GoServiceImageArgs: (field, value) => resolveImageArgs({ context: "/src", ...given(field, value) }),
     GenericRegistryArgs: (field, value) => registered(() => new GenericRegistry("r", { server: "h", repository: "r", username: "u", password: "p", ...given(field, value) }).insecure),
     EcrRegistryArgs: (field, value) => registered(() => void new EcrRegistry("r", { repository: "team/r", ...given(field, value) })),
     AcrCommonArgs: (field, value) => registered(() => void new AcrPersonalRegistry("r", {

@@ -3,6 +3,8 @@ import { before, describe, it } from "node:test";
 import { assertStackInvariants } from "../helpers/invariants";
 import { IMAGE_BUILD, ProgramRun, ofType, runProgram, single } from "../helpers/mocks";
 import { readStackConfig } from "../helpers/stack-config";
+import { localStackImage } from "../../scripts/compose/app-image";
+import { BuildRequest, dockerBuildArgs } from "../../components/image/docker-cli";
 
 describe("local stack (Pulumi.local.yaml) under mocks", () => {
     let run: ProgramRun;
@@ -30,6 +32,14 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(image.inputs.buildArgs.RUNTIME_IMAGE, "scratch");
         assert.equal(image.inputs.network, "host");
         assert.match(String(run.outputs.imageRef), /^127\.0\.0\.1:5000\/goship@sha256:/);
+    });
+
+    it("npm run compose:up builds the same image: same reference and docker build command, computed without the engine", () => {
+        const image = single(run, IMAGE_BUILD).inputs;
+        const compose = localStackImage();
+        assert.equal(compose.ref, `${image.repository}:${image.tag}`);
+        assert.deepEqual(compose.buildCommand, dockerBuildArgs(image as BuildRequest, compose.ref), "the provider's docker build command");
+        assert.equal(compose.builderImage, image.buildArgs.BUILDER_IMAGE);
     });
 
     it("targets the local cluster's kubeconfig context and bounds the rollout wait", () => {

@@ -56,11 +56,29 @@ type process struct {
 	adminURL  string
 	exited    chan struct{}
 	exitErr   error
+	logsDone  chan struct{} // closed when stdout reached EOF
 
 	output lockedBuffer // stdout and stderr as written, for failure reports
 
-	mu   sync.Mutex
-	logs []map[string]any
+	mu       sync.Mutex
+	logs     []map[string]any
+	badLines []string // lines that are not JSON objects: torn or interleaved
+}
+
+// throttledReader reads at most bytesPerSecond on average.
+type throttledReader struct {
+	r              io.Reader
+	bytesPerSecond int
+	start          time.Time
+	read           int
+}
+
+func (t *throttledReader) Read(p []byte) (int, error) {
+	p = p[:min(len(p), 4096)]
+	n, err := t.r.Read(p)
+	t.read += n
+	time.Sleep(time.Until(t.start.Add(time.Duration(t.read) * time.Second / time.Duration(t.bytesPerSecond))))
+	return n, err
 }
 
 // lockedBuffer is written by the stdout reader and by exec's stderr copier.
@@ -84,19 +102,37 @@ func (b *lockedBuffer) String() string {
 // start runs the binary on ephemeral loopback ports and waits until it is ready.
 func start(t *testing.T, env ...string) *process {
 	t.Helper()
+	return startDrainingStdoutAt(t, 0, env...)
+}
+
+// startDrainingStdoutAt is start with the process's stdout read at most
+// bytesPerSecond (0: as fast as it comes), like a slow log pipeline.
+func startDrainingStdoutAt(t *testing.T, bytesPerSecond int, env ...string) *process {
+	t.Helper()
 	p := &process{t: t, exited: make(chan struct{})}
 	p.cmd = exec.Command(binaryPath)
 	p.cmd.Env = append([]string{"PORT=0", "ADMIN_PORT=0", "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug"}, env...)
-	stdout, err := p.cmd.StdoutPipe()
+	// An os.Pipe, not StdoutPipe: Wait closes StdoutPipe's reader when the
+	// process exits, losing what is still in the pipe; this one is read to EOF.
+	stdout, stdoutWriter, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.cmd.Stdout = stdoutWriter
 	p.cmd.Stderr = &p.output // the race detector reports here
-	if err := p.cmd.Start(); err != nil {
+	err = p.cmd.Start()
+	stdoutWriter.Close()
+	if err != nil {
+		stdout.Close()
 		t.Fatal(err)
 	}
+	p.logsDone = make(chan struct{})
 	listening := make(chan map[string]any, 2)
-	go p.readLogs(stdout, listening)
+	var logs io.Reader = stdout
+	if bytesPerSecond > 0 {
+		logs = &throttledReader{r: stdout, bytesPerSecond: bytesPerSecond, start: time.Now()}
+	}
+	go p.readLogs(logs, listening)
 	go func() {
 		p.exitErr = p.cmd.Wait()
 		close(p.exited)
@@ -104,6 +140,8 @@ func start(t *testing.T, env ...string) *process {
 	t.Cleanup(func() {
 		p.cmd.Process.Kill()
 		<-p.exited
+		<-p.logsDone
+		stdout.Close()
 		if t.Failed() {
 			t.Logf("server output:\n%s", p.output.String())
 		}
@@ -129,15 +167,19 @@ func start(t *testing.T, env ...string) *process {
 }
 
 func (p *process) readLogs(r io.Reader, listening chan<- map[string]any) {
+	defer close(p.logsDone)
 	scanner := bufio.NewScanner(r)
+	scanner.Buffer(nil, 1<<20)
 	for scanner.Scan() {
 		p.output.Write(append(scanner.Bytes(), '\n'))
 		var entry map[string]any
+		p.mu.Lock()
 		if json.Unmarshal(scanner.Bytes(), &entry) == nil {
-			p.mu.Lock()
 			p.logs = append(p.logs, entry)
-			p.mu.Unlock()
+		} else {
+			p.badLines = append(p.badLines, scanner.Text())
 		}
+		p.mu.Unlock()
 		if entry["msg"] == "listening" {
 			listening <- entry
 		}

@@ -25,6 +25,9 @@ type Options struct {
 	MaxBodyBytes   int64
 }
 
+// getAndHead are the methods of every read-only route.
+var getAndHead = []string{http.MethodGet, http.MethodHead}
+
 // NewRouter returns the public handler.
 func NewRouter(opts Options) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode) // no debug route dump, no debug warnings
@@ -57,10 +60,12 @@ func NewRouter(opts Options) (*gin.Engine, error) {
 			fmt.Sprintf("method %s not allowed; see the Allow header", c.Request.Method))
 	})
 
-	r.GET("/ping", ping)
+	// Load balancers and uptime checkers probe with HEAD: every GET route
+	// answers HEAD too (net/http sends the headers without the body).
 	probes := probeHandlers{readiness: opts.Readiness}
-	r.GET("/livez", probes.livez)
-	r.GET("/readyz", probes.readyz)
+	r.Match(getAndHead, "/ping", ping)
+	r.Match(getAndHead, "/livez", probes.livez)
+	r.Match(getAndHead, "/readyz", probes.readyz)
 
 	v1 := r.Group("/api/v1")
 	userHandlers{store: opts.Users}.register(v1.Group("/users"))

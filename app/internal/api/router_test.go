@@ -3,11 +3,14 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -131,9 +134,20 @@ func TestRoutes(t *testing.T) {
 		{name: "trailing slash is not redirected", req: httptest.NewRequest("GET", "/ping/", nil), wantStatus: 404, wantCode: apierror.CodeNotFound},
 		{name: "wrong case is not redirected", req: httptest.NewRequest("GET", "/PING", nil), wantStatus: 404, wantCode: apierror.CodeNotFound},
 		{name: "wrong method", req: httptest.NewRequest("POST", "/ping", nil), wantStatus: 405, wantCode: apierror.CodeMethodNotAllowed,
-			wantHeader: map[string]string{"Allow": "GET"}},
+			wantHeader: map[string]string{"Allow": "GET, HEAD"}},
 		{name: "wrong method on a resource", req: httptest.NewRequest("DELETE", "/api/v1/users/1", nil), wantStatus: 405, wantCode: apierror.CodeMethodNotAllowed,
-			wantHeader: map[string]string{"Allow": "GET, PUT"}},
+			wantHeader: map[string]string{"Allow": "GET, HEAD, PUT"}},
+		{name: "HEAD ping", req: httptest.NewRequest("HEAD", "/ping", nil), wantStatus: 200},
+		{name: "HEAD livez", req: httptest.NewRequest("HEAD", "/livez", nil), wantStatus: 200},
+		{name: "HEAD readyz", req: httptest.NewRequest("HEAD", "/readyz", nil), wantStatus: 200},
+		{name: "HEAD users", req: httptest.NewRequest("HEAD", "/api/v1/users", nil), wantStatus: 200},
+		{name: "HEAD user", req: httptest.NewRequest("HEAD", "/api/v1/users/1", nil), wantStatus: 200},
+		{name: "media type in another case", req: withContentType(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`), "Application/JSON"), wantStatus: 201},
+		{name: "charset utf-8 in another case", req: withContentType(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`), "application/json; charset=UTF-8"), wantStatus: 201},
+		{name: "charset not utf-8", req: withContentType(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`), "application/json; charset=latin1"), wantStatus: 415, wantCode: apierror.CodeUnsupportedMediaType},
+		{name: "malformed content type", req: withContentType(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`), "application/json; charset"), wantStatus: 415, wantCode: apierror.CodeUnsupportedMediaType},
+		{name: "create with a number for a name", req: jsonRequest("POST", "/api/v1/users", `{"name":7,"email":"a@b.co"}`), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
+		{name: "create with an empty body", req: jsonRequest("POST", "/api/v1/users", ``), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +181,66 @@ func TestRoutes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func withContentType(r *http.Request, contentType string) *http.Request {
+	r.Header.Set("Content-Type", contentType)
+	return r
+}
+
+// Messages name the field and the problem in the client's terms: no Go type
+// names, no socket addresses.
+func TestInputErrorMessages(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{`{"name":7,"email":"a@b.co"}`, "name must be a JSON string, got number"},
+		{``, "the body must be a JSON object, got nothing"},
+		{`{"name":`, "invalid JSON body: it ends too early"},
+		{`{"name":"x","email":"a@b.co","admin":true}`, `invalid JSON body: unknown field "admin"`},
+		{`{"name" 1}`, "invalid JSON body at byte 9: invalid character '1' after object key"},
+	}
+	for _, tt := range tests {
+		rec := newFixture(t).do(jsonRequest("POST", "/api/v1/users", tt.body))
+		var errBody apierror.Body
+		if err := json.Unmarshal(rec.Body.Bytes(), &errBody); err != nil || errBody.Error.Message != tt.want {
+			t.Errorf("POST %q: message %q, want %q", tt.body, errBody.Error.Message, tt.want)
+		}
+	}
+}
+
+// timeoutError is what a connection's read deadline makes a body read return.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "read tcp 10.1.2.3:8080->10.9.8.7:51234: i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+type failingBody struct{ err error }
+
+func (b failingBody) Read([]byte) (int, error) { return 0, b.err }
+
+// A body that does not arrive in time is a 408, one that fails otherwise a
+// 400; neither answer carries the read error's text (socket addresses).
+func TestBodyReadErrors(t *testing.T) {
+	for _, tt := range []struct {
+		err        error
+		wantStatus int
+		wantCode   string
+	}{
+		{timeoutError{}, 408, apierror.CodeRequestTimeout},
+		{errors.New("read tcp 10.1.2.3:8080->10.9.8.7:51234: connection reset by peer"), 400, apierror.CodeInvalidArgument},
+	} {
+		req := jsonRequest("POST", "/api/v1/users", "")
+		req.Body = io.NopCloser(failingBody{tt.err})
+		req.ContentLength = -1
+		rec := newFixture(t).do(req)
+		var errBody apierror.Body
+		if err := json.Unmarshal(rec.Body.Bytes(), &errBody); err != nil || rec.Code != tt.wantStatus || errBody.Error.Code != tt.wantCode {
+			t.Errorf("%v: %d %s, want %d %s", tt.err, rec.Code, rec.Body.String(), tt.wantStatus, tt.wantCode)
+		}
+		if strings.Contains(rec.Body.String(), "10.1.2.3") || strings.Contains(rec.Body.String(), "tcp") {
+			t.Errorf("%v: the answer leaks the read error: %s", tt.err, rec.Body.String())
+		}
 	}
 }
 
@@ -298,6 +372,29 @@ func TestAccessLogLine(t *testing.T) {
 	}
 	if strings.Contains(f.logs.String(), "secret") {
 		t.Error("query string leaked into the access log")
+	}
+}
+
+// Client-controlled fields are bounded (a 60 KB User-Agent does not make a
+// 60 KB line) and a cut value says so; a cut never splits a UTF-8 sequence.
+func TestAccessLogBoundsClientFields(t *testing.T) {
+	f := newFixture(t)
+	req := httptest.NewRequest("GET", "/"+strings.Repeat("p", 5000), nil)
+	req.Header.Set("User-Agent", strings.Repeat("é", 30_000))
+	f.do(req)
+	raw := f.logs.String()
+	lines := f.logLines(t)
+	if len(lines) != 1 {
+		t.Fatalf("got %d log lines, want 1", len(lines))
+	}
+	if len(raw) > 2048 {
+		t.Errorf("access-log line is %d bytes, want at most 2048", len(raw))
+	}
+	for _, key := range []string{"path", "user_agent"} {
+		value, _ := lines[0][key].(string)
+		if !strings.HasSuffix(value, middleware.TruncationMark) || strings.ContainsRune(value, utf8.RuneError) {
+			t.Errorf("%s = %.80q…, want a whole-rune prefix ending %q", key, value, middleware.TruncationMark)
+		}
 	}
 }
 

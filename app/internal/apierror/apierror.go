@@ -11,6 +11,7 @@ const (
 	CodeNotFound             = "not_found"
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeBodyTooLarge         = "body_too_large"
+	CodeRequestTimeout       = "request_timeout"
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeInsufficientStorage  = "insufficient_storage"
 	CodeInternal             = "internal"

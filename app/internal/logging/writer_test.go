@@ -2,6 +2,7 @@ package logging
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,13 +32,18 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// With no write in progress, Write writes through before it returns.
-func TestWriterWritesThroughWhenIdle(t *testing.T) {
+// On a quiet service a line is out as soon as the Writer's goroutine wakes.
+func TestWriterWritesPromptlyWhenIdle(t *testing.T) {
 	var out syncBuffer
 	w := NewWriter(&out, 0)
+	defer w.Close()
 	w.Write([]byte("one line\n"))
-	if out.String() != "one line\n" {
-		t.Fatalf("output = %q right after Write, want the line", out.String())
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "one line\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("output = %q 5 s after Write, want the line", out.String())
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -45,7 +51,7 @@ func TestWriterWritesThroughWhenIdle(t *testing.T) {
 // and lines written after Close still get through.
 func TestWriterCloseLosesNothing(t *testing.T) {
 	var out syncBuffer
-	w := NewWriter(&out, 4096) // small: writers block and wait for the background write
+	w := NewWriter(&out, 0) // the lines fit the default buffer: none may be dropped
 	const goroutines, each = 8, 2000
 	var wg sync.WaitGroup
 	for g := range goroutines {
@@ -74,6 +80,9 @@ func TestWriterCloseLosesNothing(t *testing.T) {
 		}
 		next[g]++
 	}
+	if w.Dropped() != 0 {
+		t.Errorf("%d lines dropped with room for all", w.Dropped())
+	}
 	if out.writes >= goroutines*each {
 		t.Errorf("%d writes for %d lines: nothing was batched", out.writes, goroutines*each)
 	}
@@ -99,48 +108,78 @@ func TestWriterFlush(t *testing.T) {
 // blockingWriter holds every Write until released.
 type blockingWriter struct {
 	syncBuffer
+	entered chan struct{} // receives once per Write that reached out
 	release chan struct{}
 }
 
 func (b *blockingWriter) Write(p []byte) (int, error) {
+	b.entered <- struct{}{}
 	<-b.release
 	return b.syncBuffer.Write(p)
 }
 
-// A stuck output blocks writers once limit bytes are pending (memory stays
-// bounded, nothing is dropped), and they resume when it drains.
-func TestWriterIsBounded(t *testing.T) {
-	out := &blockingWriter{release: make(chan struct{})}
+// A stuck output never blocks Write (no caller waits on the output); memory
+// stays bounded by dropping whole lines once limit bytes are pending; the
+// drop is counted and reported in a line of its own when the output resumes.
+func TestWriterNeverBlocksAndDropsWholeLinesWhenFull(t *testing.T) {
+	out := &blockingWriter{entered: make(chan struct{}, 8), release: make(chan struct{})}
 	w := NewWriter(out, 100)
 	line := []byte(strings.Repeat("x", 49) + "\n")
-	first := make(chan struct{})
+	w.Write(line) // the goroutine takes it and blocks in out
+	<-out.entered
+	returned := make(chan struct{})
 	go func() {
-		w.Write(line) // becomes the writer and blocks in out
-		close(first)
-	}()
-	for !func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.writing }() {
-		time.Sleep(time.Millisecond)
-	}
-	w.Write(line) // appended while the first is being written: returns at once
-	w.Write(line) // 100 bytes pending: at the limit
-	blocked := make(chan struct{})
-	go func() {
-		w.Write(line) // over the limit: must wait
-		close(blocked)
+		for range 5 { // 2 fit in the 100-byte buffer, 3 are dropped
+			w.Write(line)
+		}
+		close(returned)
 	}()
 	select {
-	case <-blocked:
-		t.Fatal("Write did not block with the buffer at its limit")
-	case <-time.After(50 * time.Millisecond):
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Write blocked on a stuck output")
+	}
+	if got := w.Dropped(); got != 3 {
+		t.Errorf("Dropped() = %d, want 3", got)
 	}
 	close(out.release)
-	<-first
-	<-blocked
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); got != strings.Repeat(string(line), 4) {
-		t.Errorf("output = %d bytes, want 4 lines", len(got))
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("output has %d lines, want 3 written and 1 notice:\n%s", len(lines), out.String())
+	}
+	for _, l := range lines[:3] {
+		if l+"\n" != string(line) {
+			t.Errorf("torn or foreign line %q", l)
+		}
+	}
+	var notice struct {
+		Level        string `json:"level"`
+		Msg          string `json:"msg"`
+		Dropped      uint64 `json:"dropped"`
+		DroppedTotal uint64 `json:"dropped_total"`
+	}
+	if err := json.Unmarshal([]byte(lines[3]), &notice); err != nil {
+		t.Fatalf("notice %q is not JSON: %v", lines[3], err)
+	}
+	if notice.Level != "WARN" || notice.Msg != DropNoticeMessage || notice.Dropped != 3 || notice.DroppedTotal != 3 {
+		t.Errorf("notice = %+v, want WARN %q with 3 dropped, 3 in total", notice, DropNoticeMessage)
+	}
+}
+
+// A line longer than the limit still gets through when nothing is pending.
+func TestWriterTakesAnOversizedLineIntoAnEmptyBuffer(t *testing.T) {
+	var out syncBuffer
+	w := NewWriter(&out, 10)
+	long := strings.Repeat("y", 100) + "\n"
+	w.Write([]byte(long))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != long || w.Dropped() != 0 {
+		t.Errorf("output %d bytes, %d dropped; want the line whole", len(out.String()), w.Dropped())
 	}
 }
 

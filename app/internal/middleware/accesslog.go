@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -42,17 +43,42 @@ func AccessLog(logger *slog.Logger) gin.HandlerFunc {
 		record := slog.NewRecord(end, level, "request", 0)
 		record.AddAttrs(
 			slog.String("request_id", RequestIDFrom(c)),
-			slog.String("method", c.Request.Method),
+			slog.String("method", bounded(c.Request.Method, maxLoggedMethod)),
 			slog.String("route", route),
-			slog.String("path", c.Request.URL.Path),
+			slog.String("path", bounded(c.Request.URL.Path, maxLoggedPath)),
 			slog.Int("status", status),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),
 			slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000),
 			slog.String("client_ip", clientIP(c)),
-			slog.String("user_agent", c.Request.UserAgent()),
+			slog.String("user_agent", bounded(c.Request.UserAgent(), maxLoggedUserAgent)),
 		)
 		_ = handler.Handle(ctx, record) // as Logger.LogAttrs, which ignores it too
 	}
+}
+
+// Bounds of the client-controlled fields of an access-log line, in bytes, so
+// that a line stays a few hundred bytes whatever a client sends (the header
+// limit alone would allow lines of MAX_HEADER_BYTES).
+const (
+	maxLoggedMethod    = 16
+	maxLoggedPath      = 512
+	maxLoggedUserAgent = 256
+)
+
+// TruncationMark ends a logged value that was cut to its bound.
+const TruncationMark = "…(truncated)"
+
+// bounded returns s, or its first limit bytes (never splitting a UTF-8
+// sequence) followed by TruncationMark.
+func bounded(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + TruncationMark
 }
 
 // routeLabel is the matched route template (e.g. /api/v1/users/:id), never

@@ -30,9 +30,10 @@ func Main(version string, lookup config.Lookup, stdout io.Writer) int {
 		slog.New(slog.NewJSONHandler(stdout, nil)).Error(err.Error(), slog.String("version", version))
 		return ExitInvalidConf
 	}
-	// Lines are group-committed (see logging.Writer): under load many lines
-	// share one write(2). The deferred Close flushes before Main returns, also
-	// when a panic unwinds Main.
+	// Lines are written by the Writer's goroutine (see logging.Writer): no
+	// request waits on stdout, and under load many lines share one write(2).
+	// The deferred Close flushes before Main returns, also when a panic
+	// unwinds Main.
 	out := logging.NewWriter(stdout, logging.DefaultBufferLimit)
 	defer out.Close()
 	logger := slog.New(logging.NewHandler(out, cfg.LogLevel))
@@ -43,7 +44,7 @@ func Main(version string, lookup config.Lookup, stdout io.Writer) int {
 	// Ctrl-C or SIGTERM ends the process at once instead of waiting the drain.
 	context.AfterFunc(ctx, stop)
 
-	if err := Run(ctx, cfg, logger, version); err != nil {
+	if err := Run(ctx, cfg, logger, out.Dropped, version); err != nil {
 		if !errors.Is(err, errShutdownDeadline) {
 			logger.Error("server failed", slog.String("error", err.Error()))
 		}

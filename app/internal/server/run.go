@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,17 +37,22 @@ var errShutdownDeadline = errors.New("shutdown deadline exceeded")
 
 // Run serves until ctx is cancelled, then shuts down gracefully:
 //
-//  1. readiness flips to 503 at once (ctx is cancelled by SIGTERM);
+//  1. readiness flips to 503 at once (ctx is cancelled by SIGTERM), and every
+//     response says "Connection: close" (see closeWhenDraining);
 //  2. both servers keep serving for ShutdownDrainDelay, while load balancers
 //     and kube-proxy notice and stop sending new connections;
-//  3. listeners close and in-flight requests get up to ShutdownTimeout;
+//  3. listeners close; the requests of connections already accepted, and
+//     in-flight ones, get up to ShutdownTimeout (see stopGracefully);
 //  4. if they do not finish in time, connections are closed and Run returns
 //     an error wrapping errShutdownDeadline.
 //
 // Kubernetes must allow preStop + drain + timeout in terminationGracePeriodSeconds.
-func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version string) error {
+//
+// droppedLogLines counts the log lines the log output could not take in time
+// (logging.Writer.Dropped); it is exported as a metric.
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLogLines func() uint64, version string) error {
 	readiness := &health.Readiness{}
-	registry := newRegistry(version)
+	registry := newRegistry(version, droppedLogLines)
 	router, err := api.NewRouter(api.Options{
 		Logger:         logger,
 		Readiness:      readiness,
@@ -59,23 +65,26 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version st
 		return err
 	}
 	serverErrors := slog.NewLogLogger(logger.Handler(), slog.LevelWarn) // e.g. TLS or accept errors
+	publicConns, adminConns := &connTracker{}, &connTracker{}
 	public := &http.Server{
-		Handler:           router,
+		Handler:           closeWhenDraining(readiness, router),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout, // Slowloris
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          serverErrors,
+		ConnState:         publicConns.track,
 	}
 	adminServer := &http.Server{
-		Handler:           admin.NewHandler(registry),
+		Handler:           closeWhenDraining(readiness, admin.NewHandler(registry)),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       adminReadTimeout,
 		WriteTimeout:      adminWriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          serverErrors,
+		ConnState:         adminConns.track,
 	}
 
 	// Listen before serving so a busy port fails start-up with a clear error.
@@ -88,12 +97,14 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version st
 		publicListener.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
+	publicListener, adminListener = publicConns.listen(publicListener), adminConns.listen(adminListener)
 
 	logger.Info("listening", slog.String("server", "public"), slog.String("addr", publicListener.Addr().String()))
 	logger.Info("listening", slog.String("server", "admin"), slog.String("addr", adminListener.Addr().String()))
 	serveErrors := make(chan error, 2)
+	var stopping atomic.Bool // from here on, a listener ends because the shutdown sequence closed it
 	serve := func(name string, srv *http.Server, ln net.Listener) {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); !stopping.Load() && !errors.Is(err, http.ErrServerClosed) {
 			serveErrors <- fmt.Errorf("%s server: %w", name, err)
 		}
 	}
@@ -126,7 +137,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, version st
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	// The admin server stops last so metrics stay scrapable while requests finish.
-	err = errors.Join(public.Shutdown(shutdownCtx), adminServer.Shutdown(shutdownCtx))
+	stopping.Store(true)
+	err = stopGracefully(shutdownCtx, public, publicListener, publicConns)
+	err = errors.Join(err, stopGracefully(shutdownCtx, adminServer, adminListener, adminConns))
 	if errors.Is(err, context.DeadlineExceeded) {
 		public.Close()
 		adminServer.Close()
@@ -149,7 +162,7 @@ var seedUsers = []users.User{
 
 // newRegistry is a private registry (not the global default) so that exactly
 // what is registered here is exported, and tests can build many routers.
-func newRegistry(version string) *prometheus.Registry {
+func newRegistry(version string, droppedLogLines func() uint64) *prometheus.Registry {
 	registry := prometheus.NewRegistry()
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "goship_build_info",
@@ -157,7 +170,12 @@ func newRegistry(version string) *prometheus.Registry {
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	})
 	buildInfo.Set(1)
+	logLinesDropped := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "goship_log_lines_dropped_total",
+		Help: "Log lines dropped because the log output (stdout) was slower than the service; each drop is also reported in a WARN line.",
+	}, func() float64 { return float64(droppedLogLines()) })
 	registry.MustRegister(
+		logLinesDropped,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		buildInfo,

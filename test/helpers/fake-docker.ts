@@ -38,8 +38,13 @@ export interface FakeDocker {
     calls(): { args: string[]; stdin: string; configDir?: string; configDirExists: boolean }[];
 }
 
+/** Every directory installFakeDocker made, removed when the test process exits. */
+const madeDirs: string[] = [];
+process.once("exit", () => madeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 export function installFakeDocker(): FakeDocker {
     const binDir = fs.mkdtempSync(path.join(os.tmpdir(), "goship-fake-docker-"));
+    madeDirs.push(binDir);
     const logFile = path.join(binDir, "calls.jsonl");
     fs.writeFileSync(path.join(binDir, "docker"), SCRIPT, { mode: 0o755 });
     fs.writeFileSync(logFile, "");

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -99,5 +100,10 @@ func stopGracefully(ctx context.Context, srv *http.Server, ln net.Listener, conn
 		case <-poll.C:
 		}
 	}
-	return srv.Shutdown(ctx)
+	// Shutdown closes the listeners it still tracks: ours, when Serve has not
+	// yet returned from the accept that closeListener ended.
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
 }

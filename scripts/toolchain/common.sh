@@ -83,24 +83,26 @@ toolchain_k8s_dir() { printf '%s/toolchain/kubernetes-provider-%s\n' "$(toolchai
 toolchain_pulumi_home() { printf '%s/pulumi-home\n' "$(toolchain_cache_dir)"; }
 
 # toolchain_target_stack ARGS... -> the stack a pulumi command names (--stack X,
-# --stack=X, -s X, or `stack init X`); empty when it names none.
+# --stack=X, -s X, or `stack init|select|rm X`); empty when it names none.
+# Always succeeds (callers run under set -e).
 toolchain_target_stack() {
   local previous=""
   local -a args=("$@")
   local i
   for ((i = 0; i < ${#args[@]}; i++)); do
     case "${args[i]}" in
-      --stack=*) printf '%s\n' "${args[i]#--stack=}"; return ;;
-      --stack|-s) printf '%s\n' "${args[i + 1]:-}"; return ;;
+      --stack=*) printf '%s\n' "${args[i]#--stack=}"; return 0 ;;
+      --stack|-s) printf '%s\n' "${args[i + 1]:-}"; return 0 ;;
     esac
   done
   if [[ "${args[0]:-}" == stack ]]; then
     for ((i = 1; i < ${#args[@]}; i++)); do
       case "${args[i]}" in
         -*) ;;
-        init) previous=${args[i]} ;;
-        *) [[ -n "$previous" ]] && { printf '%s\n' "${args[i]}"; return; } ;;
+        init | select | rm) previous=${args[i]} ;;
+        *) if [[ -n "$previous" ]]; then printf '%s\n' "${args[i]}"; return 0; fi ;;
       esac
     done
   fi
+  return 0
 }

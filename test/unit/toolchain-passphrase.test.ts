@@ -42,7 +42,7 @@ describe("pulumi-run.sh gives the local-only passphrase to the local stack alone
 
     after(() => fs.rmSync(cache, { recursive: true, force: true }));
 
-    for (const args of [["up", "--stack", "local"], ["preview", "--stack=local"], ["config", "get", "x", "-s", "organization/goship/local"], ["stack", "init", "local", "--secrets-provider", "passphrase"]]) {
+    for (const args of [["up", "--stack", "local"], ["preview", "--stack=local"], ["config", "get", "x", "-s", "organization/goship/local"], ["stack", "init", "local", "--secrets-provider", "passphrase"], ["stack", "select", "local"], ["stack", "rm", "--yes", "local"]]) {
         it(`the local stack gets it: ${args.join(" ")}`, () => {
             const result = run(args);
             assert.equal(result.status, 0, result.stderr);
@@ -67,5 +67,9 @@ describe("pulumi-run.sh gives the local-only passphrase to the local stack alone
         assert.equal(run(["up", "--stack", "prod"], { PULUMI_CONFIG_PASSPHRASE: "prod-secret" }).stdout, "pulumi up --stack prod passphrase=prod-secret\n");
         assert.equal(run(["up", "--stack", "prod"], { PULUMI_CONFIG_PASSPHRASE_FILE: "/run/prod" }).stdout, "pulumi up --stack prod passphrase=none\n");
         assert.equal(run(["version"]).stdout, "pulumi version passphrase=none\n");
+        // A stack subcommand naming no stack, nothing selected (npm run down's `stack select` once failed here).
+        const ls = run(["stack", "ls"]);
+        assert.equal(ls.status, 0, ls.stderr);
+        assert.equal(ls.stdout, "pulumi stack ls passphrase=none\n");
     });
 });

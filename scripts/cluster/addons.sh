@@ -4,6 +4,9 @@
 #   Traefik v3        ingress controller on http://$GOSHIP_INGRESS_ADDR (default 127.0.0.1:8000), IngressClass traefik
 #   metrics-server    resource metrics API (metrics.k8s.io), so HorizontalPodAutoscalers see CPU
 #   KEDA CRDs         ScaledObject & co. are accepted (the KEDA operator itself is not installed)
+#   monitoring        Prometheus Operator, one Prometheus and one Alertmanager (namespace monitoring): the
+#                     components' ServiceMonitors, PrometheusRules and AlertmanagerConfigs are consumed
+#   Jaeger v2         OTLP receiver and trace query API (Service monitoring/jaeger)
 #
 # Images and manifests come from build-addons.sh (run first when missing). Waits until each add-on works:
 # Traefik answers on its address, the metrics API returns the node's usage, the CRDs are established.
@@ -47,6 +50,7 @@ install_traefik() {
   sed -e "s|@TRAEFIK_IMAGE@|$TRAEFIK_IMAGE|g" -e "s|@INGRESS_ADDR@|$INGRESS_ADDR|g" \
     -e "s|@INGRESS_ADMIN_ADDR@|$INGRESS_ADMIN_ADDR|g" -e "s|@INGRESS_IP@|${INGRESS_ADDR%:*}|g" \
     -e "s|@INGRESS_ADMIN_HOST@|${INGRESS_ADMIN_ADDR%:*}|g" -e "s|@INGRESS_ADMIN_PORT@|${INGRESS_ADMIN_ADDR##*:}|g" \
+    -e "s|@TRAEFIK_METRICS_ADDR@|$TRAEFIK_METRICS_ADDR|g" \
     "$here/manifests/traefik.yaml" | kubectl_admin apply -f - >/dev/null
   if ! kubectl_admin -n traefik rollout status deploy/traefik --timeout "${TIMEOUT}s"; then
     kubectl_admin -n traefik describe pods | tail -n 30 >&2
@@ -124,3 +128,106 @@ install_keda_crds() {
   kubectl_admin wait --for condition=Established --timeout "${TIMEOUT}s" -f "$(keda_crds_dir)" >/dev/null
 }
 step "KEDA v$KEDA_VERSION CRDs" install_keda_crds
+
+# --- Prometheus Operator, Prometheus, Alertmanager ------------------------------------------------------------
+# The operator's Deployment and RBAC are the module's example/rbac/prometheus-operator with our images and the
+# monitoring namespace; Prometheus and Alertmanager are manifests/monitoring.yaml. Ready means: the operator has
+# reconciled both (their pods Ready) and Prometheus scrapes itself.
+monitoring_namespace() {
+  kubectl_admin apply -f - >/dev/null <<'EOF_NS'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: monitoring
+  labels: { pod-security.kubernetes.io/enforce: baseline }
+EOF_NS
+}
+# cluster_ip SERVICE: a monitoring Service's cluster IP (kube-proxy runs on this host, so it is reachable here).
+cluster_ip() { kubectl_admin -n monitoring get svc "$1" -o jsonpath='{.spec.clusterIP}'; }
+prometheus_scrapes_itself() {
+  curl -sf --max-time 3 "http://$(cluster_ip prometheus):9090/api/v1/targets?state=active" |
+    jq -e '[.data.activeTargets[] | select(.labels.job == "prometheus" and .health == "up")] | length > 0'
+}
+operator_overlay() { # DIR: a kustomization of the module's operator manifests with our images and namespace
+  cp -r "$(prometheus_operator_dir)/manifests/prometheus-operator" "$1/base"
+  # Its ServiceMonitor would be the only object needing the CRDs before the operator runs; not needed here.
+  rm -f "$1/base/prometheus-operator-service-monitor.yaml"
+  (cd "$1/base" && printf 'resources:\n' >kustomization.yaml && find . -name 'prometheus-operator-*.yaml' | sort | sed 's/^/  - /' >>kustomization.yaml)
+  cat >"$1/kustomization.yaml" <<EOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: monitoring
+resources: [base]
+images:
+  - name: quay.io/prometheus-operator/prometheus-operator
+    newName: ${PROMETHEUS_OPERATOR_IMAGE%:*}
+    newTag: ${PROMETHEUS_OPERATOR_IMAGE##*:}
+patches:
+  - target: { kind: ClusterRoleBinding, name: prometheus-operator }
+    patch: |-
+      - op: replace
+        path: /subjects/0/namespace
+        value: monitoring
+  - target: { kind: Deployment, name: prometheus-operator }
+    patch: |-
+      - op: replace
+        path: /spec/template/spec/containers/0/imagePullPolicy
+        value: Never
+      - op: test
+        path: /spec/template/spec/containers/0/args/1
+        value: --prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v$PROMETHEUS_OPERATOR_VERSION
+      - op: replace
+        path: /spec/template/spec/containers/0/args/1
+        value: --prometheus-config-reloader=$CONFIG_RELOADER_IMAGE
+EOF
+}
+install_monitoring() {
+  local overlay sts
+  import_image "$(prometheus_operator_dir)/images/operator.tar" "$PROMETHEUS_OPERATOR_IMAGE"
+  import_image "$(prometheus_operator_dir)/images/prometheus-config-reloader.tar" "$CONFIG_RELOADER_IMAGE"
+  import_image "$(prometheus_dir)/images/prometheus.tar" "$PROMETHEUS_IMAGE"
+  import_image "$(alertmanager_dir)/images/alertmanager.tar" "$ALERTMANAGER_IMAGE"
+  # Server-side apply: several of these CRDs exceed the client-side last-applied annotation's size limit.
+  kubectl_admin apply --server-side --force-conflicts -f "$(prometheus_operator_dir)/crds" >/dev/null
+  kubectl_admin wait --for condition=Established --timeout "${TIMEOUT}s" -f "$(prometheus_operator_dir)/crds" >/dev/null
+  monitoring_namespace
+  overlay=$(mktemp -d)
+  on_exit "rm -rf '$overlay'"
+  operator_overlay "$overlay"
+  kubectl_admin apply -k "$overlay" >/dev/null
+  if ! kubectl_admin -n monitoring rollout status deploy/prometheus-operator --timeout "${TIMEOUT}s"; then
+    kubectl_admin -n monitoring logs deploy/prometheus-operator --tail 30 >&2 || true
+    cluster_die "the Prometheus Operator did not become ready"
+  fi
+  sed -e "s|@PROMETHEUS_IMAGE@|$PROMETHEUS_IMAGE|g" -e "s|@PROMETHEUS_VERSION@|$PROMETHEUS_VERSION|g" \
+    -e "s|@ALERTMANAGER_IMAGE@|$ALERTMANAGER_IMAGE|g" -e "s|@ALERTMANAGER_VERSION@|$ALERTMANAGER_VERSION|g" \
+    -e "s|@TRAEFIK_METRICS_ADDR@|$TRAEFIK_METRICS_ADDR|g" "$here/manifests/monitoring.yaml" | kubectl_admin apply -f - >/dev/null
+  for sts in prometheus-goship alertmanager-goship; do
+    # The operator creates each StatefulSet a moment after its custom resource.
+    wait_until "StatefulSet monitoring/$sts from the operator" kubectl_admin -n monitoring get statefulset "$sts"
+    if ! kubectl_admin -n monitoring rollout status "statefulset/$sts" --timeout "${TIMEOUT}s"; then
+      kubectl_admin -n monitoring describe pods | tail -n 30 >&2
+      kubectl_admin -n monitoring logs deploy/prometheus-operator --tail 30 >&2 || true
+      cluster_die "$sts did not become ready"
+    fi
+  done
+  if ! wait_until "Prometheus scraping itself (target job=prometheus up)" prometheus_scrapes_itself; then
+    curl -s "http://$(cluster_ip prometheus):9090/api/v1/targets" | jq -c '.data.activeTargets[] | {job: .labels.job, health, lastError}' >&2 || true
+    exit 1
+  fi
+}
+step "Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION, Prometheus v$PROMETHEUS_VERSION, Alertmanager v$ALERTMANAGER_VERSION (namespace monitoring)" install_monitoring
+
+# --- Jaeger -------------------------------------------------------------------------------------------------------
+jaeger_answers() { curl -sf --max-time 3 "http://$(cluster_ip jaeger):16686/api/services" | jq -e '.data'; }
+install_jaeger() {
+  import_image "$(jaeger_dir)/images/jaeger.tar" "$JAEGER_IMAGE"
+  monitoring_namespace
+  sed -e "s|@JAEGER_IMAGE@|$JAEGER_IMAGE|g" "$here/manifests/jaeger.yaml" | kubectl_admin apply -f - >/dev/null
+  if ! kubectl_admin -n monitoring rollout status deploy/jaeger --timeout "${TIMEOUT}s"; then
+    kubectl_admin -n monitoring logs deploy/jaeger --tail 30 >&2 || true
+    cluster_die "jaeger did not become ready"
+  fi
+  wait_until "answer from Jaeger's query API (monitoring/jaeger:16686)" jaeger_answers
+}
+step "Jaeger v$JAEGER_VERSION (OTLP on monitoring/jaeger:4318, query on :16686)" install_jaeger

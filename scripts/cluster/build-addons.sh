@@ -5,6 +5,11 @@
 #   $CACHE/metrics-server-v<M>/bin/metrics-server, images/....tar        resource metrics for the HPA
 #   $CACHE/metrics-server-v<M>/manifests/base/                           its upstream manifests (from the module)
 #   $CACHE/keda-v<K>/crds/*.yaml                                          KEDA's CRDs (config/crd/bases)
+#   $CACHE/prometheus-v<P>/bin/{prometheus,promtool}, images/prometheus.tar   metrics backend, rule tests
+#   $CACHE/alertmanager-v<A>/bin/alertmanager, images/alertmanager.tar      alert delivery
+#   $CACHE/prometheus-operator-v<O>/bin/{operator,prometheus-config-reloader}, images/*.tar, crds/*.yaml,
+#     wrapper/{go.mod,go.sum}                                               the module the three above build in
+#   $CACHE/jaeger-v<J>/bin/jaeger, images/jaeger.tar                        trace backend (trimmed main)
 #
 # Images are single-layer docker-archives (lib.sh make_image_tar) imported into the node's containerd by
 # addons.sh, so nothing is pulled from an image registry. Idempotent: artifacts are written under temporary
@@ -26,12 +31,14 @@ have() { [[ -z "$REBUILD" && -s "$1" ]]; }
 # module_dir MODULE@VERSION: the extracted module in GOMODCACHE (downloaded when missing).
 module_dir() { (cd / && go mod download -json "$1") | jq -r .Dir; }
 
-# image_root BINARY: a root filesystem with the binary and the CA bundle, for make_image_tar.
+# image_root BINARY [DIR]: a root filesystem with the binary in DIR (default /) and the CA bundle, for
+# make_image_tar.
 image_root() {
   local root
   root=$(mktemp -d)
   on_exit "rm -rf '$root'"
-  install -m 0755 "$1" "$root/$(basename "$1")"
+  mkdir -p "$root${2:-}"
+  install -m 0755 "$1" "$root${2:-}/$(basename "$1")"
   mkdir -p "$root/etc/ssl/certs" "$root/tmp"
   chmod 1777 "$root/tmp"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
@@ -110,10 +117,122 @@ copy_keda_crds() {
   mv "$dir.tmp" "$dir"
 }
 
-image_of() { # DIR BINARY REF USER
+# --- Prometheus, promtool, Alertmanager, Prometheus Operator, config reloader -------------------------
+# One wrapper module requires the three modules, so minimal version selection picks one version of each shared
+# dependency; each binary is then linked by its own `go build` (their -X version stamps differ), and all but
+# the first find the shared packages in the build cache. The operator's go.mod replaces its two API submodules
+# by local paths, which a wrapper cannot follow: it requires them at the same version instead. Prometheus is
+# built with Kubernetes service discovery only (its remove_all_sd/enable_*_sd tags): the operator generates
+# nothing else, and the other 25 mechanisms (AWS, Azure, GCE... SDKs) are most of its compile time.
+prometheus_module_version() { # 3.16.0 -> v0.316.0
+  local major minor patch
+  IFS=. read -r major minor patch <<<"$PROMETHEUS_VERSION"
+  printf 'v0.%d.%d\n' $((major * 100 + minor)) "$patch"
+}
+build_observability() {
+  local tmp op pm
+  tmp=$(mktemp -d "$(cluster_cache)/.observability.tmp.XXXXXX")
+  on_exit "rm -rf '$tmp'"
+  op=github.com/prometheus-operator/prometheus-operator
+  pm=$(prometheus_module_version)
+  (
+    cd "$tmp"
+    go mod init goship.local/observability-build >/dev/null 2>&1
+    printf '//go:build tools\n\n// Package tools keeps the main packages this module builds.\npackage tools\n\nimport (\n' >tools.go
+    printf '\t_ "%s"\n' github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool \
+      github.com/prometheus/alertmanager/cmd/alertmanager "$op/cmd/operator" "$op/cmd/prometheus-config-reloader" >>tools.go
+    printf ')\n' >>tools.go
+    go mod edit -require="github.com/prometheus/prometheus@$pm" \
+      -require="github.com/prometheus/alertmanager@v$ALERTMANAGER_VERSION" \
+      -require="$op@v$PROMETHEUS_OPERATOR_VERSION" \
+      -require="$op/pkg/apis/monitoring@v$PROMETHEUS_OPERATOR_VERSION" \
+      -require="$op/pkg/client@v$PROMETHEUS_OPERATOR_VERSION"
+    # Alertmanager's ui package embeds app/dist, its web UI built with npm, which the module zip leaves out: a
+    # copy with a placeholder page stands in (the API under /api/v2 is what the cluster uses).
+    cp -r "$(module_dir "github.com/prometheus/alertmanager@v$ALERTMANAGER_VERSION")" alertmanager
+    chmod -R u+w alertmanager
+    for ui in elm mantine; do
+      mkdir -p "alertmanager/ui/app/dist/$ui"
+      printf '<!doctype html><title>Alertmanager</title><p>This build has no web UI; the API is at /api/v2.\n' \
+        >"alertmanager/ui/app/dist/$ui/index.html"
+    done
+    go mod edit -replace=github.com/prometheus/alertmanager=./alertmanager
+    go mod tidy
+    local v=github.com/prometheus/common/version.Version ldflags="-s -w" tags=remove_all_sd,enable_kubernetes_sd
+    mkdir -p bin
+    CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags -X $v=$PROMETHEUS_VERSION" -o bin/ \
+      github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+    CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags -X $v=$ALERTMANAGER_VERSION" -o bin/ \
+      github.com/prometheus/alertmanager/cmd/alertmanager
+    CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags -X $v=$PROMETHEUS_OPERATOR_VERSION" -o bin/ \
+      "$op/cmd/operator" "$op/cmd/prometheus-config-reloader"
+  )
+  for b in prometheus promtool alertmanager operator prometheus-config-reloader; do
+    "$tmp/bin/$b" --version >/dev/null 2>&1 || "$tmp/bin/$b" --help >/dev/null 2>&1 ||
+      cluster_die "built $b does not run"
+  done
+  mkdir -p "$(prometheus_dir)/bin" "$(alertmanager_dir)/bin" "$(prometheus_operator_dir)/bin" "$(prometheus_operator_dir)/wrapper"
+  cp "$tmp/go.mod" "$tmp/go.sum" "$tmp/tools.go" "$(prometheus_operator_dir)/wrapper/"
+  mv -f "$tmp/bin/operator" "$tmp/bin/prometheus-config-reloader" "$(prometheus_operator_dir)/bin/"
+  mv -f "$tmp/bin/alertmanager" "$(alertmanager_dir)/bin/"
+  mv -f "$tmp/bin/promtool" "$tmp/bin/prometheus" "$(prometheus_dir)/bin/"
+}
+copy_prometheus_operator_crds() {
+  local dir src
+  dir=$(prometheus_operator_dir)/crds
+  src=$(module_dir "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION")/example/prometheus-operator-crd
+  [[ -f $src/monitoring.coreos.com_servicemonitors.yaml ]] || cluster_die "$src: no ServiceMonitor CRD in the module"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  cp "$src"/*.yaml "$dir.tmp/"
+  chmod u+w "$dir.tmp"/*.yaml
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+copy_prometheus_operator_manifests() {
+  local dir src
+  dir=$(prometheus_operator_dir)/manifests
+  src=$(module_dir "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION")/example/rbac/prometheus-operator
+  [[ -f $src/prometheus-operator-deployment.yaml ]] || cluster_die "$src: no operator Deployment in the module"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  cp -r "$src" "$dir.tmp/prometheus-operator"
+  chmod -R u+w "$dir.tmp"
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+
+# --- Jaeger v2 ----------------------------------------------------------------------------------------
+# A copy of the module with two files replaced by scripts/cluster/jaeger/ (its collector components are an
+# internal package, so a wrapper module cannot pick them): OTLP receiver, batch and memory-limiter processors,
+# memory storage, query API and health check. Built inside the copy, with its own go.mod and go.sum (which
+# replace sarama: `go install` refuses it).
+build_jaeger() {
+  local dir tmp src
+  dir=$(jaeger_dir)
+  mkdir -p "$dir/bin"
+  tmp=$(mktemp -d "$dir/.build.tmp.XXXXXX")
+  on_exit "chmod -R u+w '$tmp' 2>/dev/null; rm -rf '$tmp'"
+  src=$(module_dir "github.com/jaegertracing/jaeger@v$JAEGER_MODULE_VERSION")
+  [[ -f $src/cmd/jaeger/internal/components.go ]] || cluster_die "$src: cmd/jaeger/internal/components.go not found"
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  cp "$here/jaeger/main.go" "$tmp/src/cmd/jaeger/main.go"
+  cp "$here/jaeger/internal/components.go" "$tmp/src/cmd/jaeger/internal/components.go"
+  rm -f "$tmp/src/cmd/jaeger/internal/components_test.go"
+  (
+    cd "$tmp/src"
+    CGO_ENABLED=0 go build -trimpath -o "$tmp/jaeger" \
+      -ldflags "-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" ./cmd/jaeger
+  )
+  "$tmp/jaeger" version >/dev/null
+  mv -f "$tmp/jaeger" "$dir/bin/jaeger"
+}
+
+image_of() { # DIR BINARY REF USER [IN_DIR]
   local root
-  root=$(image_root "$1/bin/$2")
-  make_image_tar "$1/images/$2.tar" "$3" "$root" "[\"/$2\"]" "$4"
+  root=$(image_root "$1/bin/$2" "${5:-}")
+  make_image_tar "$1/images/$2.tar" "$3" "$root" "[\"${5:-}/$2\"]" "$4"
 }
 image_current() { have "$1/images/$2.tar" && [[ "$1/images/$2.tar" -nt "$1/bin/$2" ]]; }
 
@@ -140,3 +259,32 @@ if have "$(keda_crds_dir)/keda.sh_scaledobjects.yaml"; then
 else
   step "KEDA v$KEDA_VERSION CRDs (module config/crd/bases)" copy_keda_crds
 fi
+
+if have "$(prometheus_dir)/bin/prometheus" && have "$(prometheus_dir)/bin/promtool" &&
+  have "$(alertmanager_dir)/bin/alertmanager" && have "$(prometheus_operator_dir)/bin/operator" &&
+  have "$(prometheus_operator_dir)/bin/prometheus-config-reloader"; then
+  cluster_say "Prometheus v$PROMETHEUS_VERSION, Alertmanager v$ALERTMANAGER_VERSION, Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION present"
+else
+  step "build Prometheus v$PROMETHEUS_VERSION, Alertmanager v$ALERTMANAGER_VERSION, Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION (one wrapper module)" build_observability
+fi
+# Under /bin: the operator mounts the data volumes at /prometheus and /alertmanager.
+image_current "$(prometheus_dir)" prometheus ||
+  step "prometheus image $PROMETHEUS_IMAGE" image_of "$(prometheus_dir)" prometheus "$PROMETHEUS_IMAGE" 65534:65534 /bin
+image_current "$(alertmanager_dir)" alertmanager ||
+  step "alertmanager image $ALERTMANAGER_IMAGE" image_of "$(alertmanager_dir)" alertmanager "$ALERTMANAGER_IMAGE" 65534:65534 /bin
+image_current "$(prometheus_operator_dir)" operator ||
+  step "prometheus-operator image $PROMETHEUS_OPERATOR_IMAGE" image_of "$(prometheus_operator_dir)" operator "$PROMETHEUS_OPERATOR_IMAGE" 65534:65534 /bin
+image_current "$(prometheus_operator_dir)" prometheus-config-reloader ||
+  step "config reloader image $CONFIG_RELOADER_IMAGE" image_of "$(prometheus_operator_dir)" prometheus-config-reloader "$CONFIG_RELOADER_IMAGE" 65534:65534 /bin
+have "$(prometheus_operator_dir)/crds/monitoring.coreos.com_servicemonitors.yaml" ||
+  step "Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION CRDs (module example/prometheus-operator-crd)" copy_prometheus_operator_crds
+have "$(prometheus_operator_dir)/manifests/prometheus-operator/prometheus-operator-deployment.yaml" ||
+  step "Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION manifests (module example/rbac/prometheus-operator)" copy_prometheus_operator_manifests
+
+if have "$(jaeger_dir)/bin/jaeger"; then
+  cluster_say "jaeger v$JAEGER_VERSION present"
+else
+  step "build jaeger v$JAEGER_VERSION (module v$JAEGER_MODULE_VERSION, trimmed components)" build_jaeger
+fi
+image_current "$(jaeger_dir)" jaeger ||
+  step "jaeger image $JAEGER_IMAGE" image_of "$(jaeger_dir)" jaeger "$JAEGER_IMAGE" 65534:65534 /bin

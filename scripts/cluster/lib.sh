@@ -36,6 +36,22 @@ METRICS_SERVER_VERSION=${METRICS_SERVER_VERSION:-0.7.2}
 METRICS_SERVER_IMAGE=goship.local/metrics-server:v$METRICS_SERVER_VERSION
 # KEDA 2.16 supports Kubernetes 1.29-1.31; only its CRDs are applied.
 KEDA_VERSION=${KEDA_VERSION:-2.16.1}
+# Observability (issue #12). Prometheus, Alertmanager and the Prometheus Operator build in one wrapper module, so
+# they share one version of every common dependency (client-go, prometheus/common, otel) and compile it once.
+# Prometheus publishes v3.X.Y as module v0.3XX.Y. The versions are the newest that agree: Prometheus 3.16 requires
+# automemlimit v1, whose API the operator (on v0.7) does not compile against; Alertmanager 0.35 requires
+# client_golang 1.25, whose API promtool 3.15 does not; the proxy refuses operator v0.95.x and pkg/client v0.94.x.
+PROMETHEUS_VERSION=${PROMETHEUS_VERSION:-3.15.1}
+PROMETHEUS_IMAGE=goship.local/prometheus:v$PROMETHEUS_VERSION
+ALERTMANAGER_VERSION=${ALERTMANAGER_VERSION:-0.34.2}
+ALERTMANAGER_IMAGE=goship.local/alertmanager:v$ALERTMANAGER_VERSION
+PROMETHEUS_OPERATOR_VERSION=${PROMETHEUS_OPERATOR_VERSION:-0.93.1}
+PROMETHEUS_OPERATOR_IMAGE=goship.local/prometheus-operator:v$PROMETHEUS_OPERATOR_VERSION
+CONFIG_RELOADER_IMAGE=goship.local/prometheus-config-reloader:v$PROMETHEUS_OPERATOR_VERSION
+# Jaeger v2 is released as module github.com/jaegertracing/jaeger v1.<N> next to the v2 tag.
+JAEGER_VERSION=${JAEGER_VERSION:-2.13.0}
+JAEGER_MODULE_VERSION=${JAEGER_MODULE_VERSION:-1.76.0}
+JAEGER_IMAGE=goship.local/jaeger:v$JAEGER_VERSION
 # Where the ingress controller listens (host network, loopback only).
 INGRESS_ADDR=${GOSHIP_INGRESS_ADDR:-127.0.0.1:8000}
 INGRESS_ADMIN_ADDR=${GOSHIP_INGRESS_ADMIN_ADDR:-127.0.0.1:8001}
@@ -51,6 +67,8 @@ DNS_SVC_IP=10.96.0.10
 CLUSTER_DOMAIN=cluster.local
 BRIDGE_NAME=goship0
 BRIDGE_IP=10.244.0.1
+# Traefik's metrics entrypoint: on the pod bridge, where Prometheus (a pod) reaches the host-network Traefik.
+TRAEFIK_METRICS_ADDR=$BRIDGE_IP:9100
 NODE_NAME=${GOSHIP_NODE_NAME:-goship-node}
 CNI_CONF=/etc/cni/net.d/10-goship-bridge.conflist
 # Context (and cluster, user) up.sh writes into the user's kubeconfig; Pulumi.local.yaml names it.
@@ -82,6 +100,10 @@ coredns_tar() { printf '%s/coredns-v%s/images/coredns.tar\n' "$(cluster_cache)" 
 state_dir() { printf '%s/cluster\n' "$(cluster_cache)"; }
 traefik_dir() { printf '%s/traefik-v%s\n' "$(cluster_cache)" "$TRAEFIK_VERSION"; }
 metrics_server_dir() { printf '%s/metrics-server-v%s\n' "$(cluster_cache)" "$METRICS_SERVER_VERSION"; }
+prometheus_dir() { printf '%s/prometheus-v%s\n' "$(cluster_cache)" "$PROMETHEUS_VERSION"; }
+alertmanager_dir() { printf '%s/alertmanager-v%s\n' "$(cluster_cache)" "$ALERTMANAGER_VERSION"; }
+prometheus_operator_dir() { printf '%s/prometheus-operator-v%s\n' "$(cluster_cache)" "$PROMETHEUS_OPERATOR_VERSION"; }
+jaeger_dir() { printf '%s/jaeger-v%s\n' "$(cluster_cache)" "$JAEGER_VERSION"; }
 keda_crds_dir() { printf '%s/keda-v%s/crds\n' "$(cluster_cache)" "$KEDA_VERSION"; }
 
 # containerd of the node. Not the system default /run/containerd: dockerd adopts any containerd whose socket it

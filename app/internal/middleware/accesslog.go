@@ -45,8 +45,10 @@ func AccessLog(logger *slog.Logger, traced bool) gin.HandlerFunc {
 		end := time.Now()
 		record := slog.NewRecord(end, level, "request", 0)
 		record.AddAttrs(slog.String("request_id", RequestIDFrom(c)))
-		if span := trace.SpanContextFromContext(ctx); traced && span.IsValid() {
-			record.AddAttrs(slog.String("trace_id", span.TraceID().String()), slog.String("span_id", span.SpanID().String()))
+		if traced {
+			if span := trace.SpanContextFromContext(ctx); span.IsValid() {
+				record.AddAttrs(slog.String("trace_id", span.TraceID().String()), slog.String("span_id", span.SpanID().String()))
+			}
 		}
 		record.AddAttrs(
 			slog.String("method", bounded(c.Request.Method, maxLoggedMethod)),

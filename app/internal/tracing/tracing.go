@@ -29,7 +29,7 @@ func New(ctx context.Context, cfg config.Tracing, version string, logger *slog.L
 		return nil, fmt.Errorf("OTLP exporter: %w", err)
 	}
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		logger.Warn("tracing: "+err.Error())
+		logger.Warn("tracing: " + err.Error())
 	}))
 	return sdktrace.NewTracerProvider(
 		sdktrace.WithBatcher(exporter), // OTEL_BSP_* tune it

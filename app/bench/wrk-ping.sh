@@ -13,9 +13,13 @@
 #           gin-no-access   the service with LOG_LEVEL=warn (no access log)
 #           gin-before      only if COMPARE_SERVER is set: that server binary
 #                           (e.g. built from an older commit), LOG_LEVEL=info
+#           gin-traced      only if TRACED=1: the service with tracing on,
+#                           OTEL_TRACES_SAMPLER=always_on (every request a span),
+#                           exporting with OTLP/HTTP to bench/otlpsink, a local
+#                           endpoint that answers every POST /v1/traces 200
 #
 # Environment: ROUNDS (5), DURATION (8s), THREADS (2), CONNECTIONS (50),
-#              BASE_PORT (18080; uses BASE_PORT..BASE_PORT+6), COMPARE_SERVER
+#              BASE_PORT (18080; uses BASE_PORT..BASE_PORT+9), COMPARE_SERVER, TRACED
 set -euo pipefail
 
 rounds="${ROUNDS:-5}"
@@ -36,7 +40,8 @@ trap cleanup EXIT
 
 # Same flags as the Dockerfile.
 (cd "$app_dir" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/server" ./cmd/server &&
-  CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/bare" ./bench/bare)
+  CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/bare" ./bench/bare &&
+  CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/otlpsink" ./bench/otlpsink)
 
 declare -A url pid
 start_server() { # name port env...
@@ -61,6 +66,15 @@ if [ -n "${COMPARE_SERVER:-}" ]; then
   ln -s "$(realpath "$COMPARE_SERVER")" "$work/gin-before-bin"
   start_server gin-before $((base_port + 5)) LISTEN_HOST=127.0.0.1 PORT=$((base_port + 5)) ADMIN_PORT=$((base_port + 6)) LOG_LEVEL=info
   variants+=(gin-before)
+fi
+if [ "${TRACED:-}" = 1 ]; then
+  sink="127.0.0.1:$((base_port + 9))"
+  ADDR="$sink" "$work/otlpsink" >/dev/null 2>&1 &
+  pids+=($!)
+  ln -s "$work/server" "$work/gin-traced-bin"
+  start_server gin-traced $((base_port + 7)) LISTEN_HOST=127.0.0.1 PORT=$((base_port + 7)) ADMIN_PORT=$((base_port + 8)) LOG_LEVEL=info \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://$sink" OTEL_TRACES_SAMPLER=always_on OTEL_SERVICE_NAME=goship-bench
+  variants+=(gin-traced)
 fi
 
 for name in "${variants[@]}"; do
@@ -115,3 +129,8 @@ for name in "${variants[@]:1}"; do
   # shellcheck disable=SC2086 # the value lists are split into arguments on purpose
   printf '| %s | %s | %s |\n' "$name" "$(summary ${rps_ratios[$name]})" "$(summary ${cpu_ratios[$name]})"
 done
+if [ "${TRACED:-}" = 1 ]; then
+  read -r exports exported_bytes < <(curl -sf "http://$sink/stats")
+  echo
+  echo "otlpsink received $exports export requests, $exported_bytes bytes"
+fi

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/goship/app/internal/apierror"
 	"github.com/goship/app/internal/health"
@@ -15,7 +17,7 @@ import (
 	"github.com/goship/app/internal/users"
 )
 
-// Options are the router's dependencies; all are required.
+// Options are the router's dependencies; all are required but the optional ones.
 type Options struct {
 	Logger         *slog.Logger
 	Readiness      *health.Readiness
@@ -23,6 +25,11 @@ type Options struct {
 	Users          *users.Store
 	TrustedProxies []string // nil trusts no proxy: ClientIP is the peer address
 	MaxBodyBytes   int64
+
+	// Optional: each zero value leaves its middleware out, so that it costs nothing.
+	TracerProvider    trace.TracerProvider // nil: no tracing
+	FaultDelay        time.Duration        // see middleware.Fault
+	FaultErrorPercent int
 }
 
 // getAndHead are the methods of every read-only route.
@@ -43,15 +50,20 @@ func NewRouter(opts Options) (*gin.Engine, error) {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true // 405 with an Allow header rather than 404
 
-	// Order matters: the request id exists before anything logs; the access log
-	// and metrics wrap recovery so they see the 500 it writes.
-	r.Use(
-		middleware.RequestID(),
-		middleware.AccessLog(opts.Logger),
-		opts.Metrics.Handler(),
-		middleware.Recovery(opts.Logger),
-		middleware.BodyLimit(opts.MaxBodyBytes),
-	)
+	// Order matters: the request id exists before anything logs; the span
+	// before the access log that names it, and around everything else so its
+	// duration is the request's; the access log and metrics wrap the injected
+	// faults and recovery so they see the delays and the 500s these write.
+	traced := opts.TracerProvider != nil
+	r.Use(middleware.RequestID())
+	if traced {
+		r.Use(middleware.Tracing(opts.TracerProvider))
+	}
+	r.Use(middleware.AccessLog(opts.Logger, traced), opts.Metrics.Handler())
+	if opts.FaultDelay > 0 || opts.FaultErrorPercent > 0 {
+		r.Use(middleware.Fault(opts.FaultDelay, opts.FaultErrorPercent))
+	}
+	r.Use(middleware.Recovery(opts.Logger), middleware.BodyLimit(opts.MaxBodyBytes))
 	r.NoRoute(func(c *gin.Context) {
 		apierror.Abort(c, http.StatusNotFound, apierror.CodeNotFound, "no such route")
 	})

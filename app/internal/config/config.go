@@ -30,6 +30,12 @@ type Config struct {
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
 	MaxBodyBytes      int64
+
+	Tracing Tracing // the OTEL_* variables (otel.go)
+
+	// Fault injection for tests: off (zero) unless set. Probes are exempt.
+	FaultDelay        time.Duration // added to every other public-port request
+	FaultErrorPercent int           // share of those requests answered 500
 }
 
 // Lookup returns the value of an environment variable and whether it is set;
@@ -63,6 +69,9 @@ func Load(lookup Lookup) (Config, error) {
 		IdleTimeout:        p.duration("IDLE_TIMEOUT", 120*time.Second, positive),
 		MaxHeaderBytes:     int(p.byteCount("MAX_HEADER_BYTES", 64<<10)),
 		MaxBodyBytes:       p.byteCount("MAX_BODY_BYTES", 1<<20),
+		Tracing:            p.tracing(),
+		FaultDelay:         p.durationAtMost("FAULT_DELAY", 0, maxFaultDelay, "250ms"),
+		FaultErrorPercent:  p.integer("FAULT_ERROR_PERCENT", 0, 0, 100),
 	}
 	if cfg.Port != 0 && cfg.Port == cfg.AdminPort {
 		p.problem("ADMIN_PORT", fmt.Sprintf("a port different from PORT (%d)", cfg.Port), strconv.Itoa(cfg.AdminPort))
@@ -126,6 +135,39 @@ func (p *parser) duration(key string, def time.Duration, rule durationRule) time
 		return d
 	}
 	return def
+}
+
+// maxFaultDelay bounds FAULT_DELAY: a longer delay is a typo (5m for 5ms),
+// and would outlast every timeout of the servers and of Kubernetes' probes.
+const maxFaultDelay = time.Minute
+
+// durationAtMost accepts a Go duration from 0 to max; example is the value
+// the message suggests.
+func (p *parser) durationAtMost(key string, def, max time.Duration, example string) time.Duration {
+	raw, ok := p.value(key)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 || d > max {
+		p.problem(key, fmt.Sprintf("a Go duration from 0s to %s such as %q", max, example), raw)
+		return def
+	}
+	return d
+}
+
+// integer accepts a decimal integer from min to max.
+func (p *parser) integer(key string, def, min, max int) int {
+	raw, ok := p.value(key)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		p.problem(key, fmt.Sprintf("an integer from %d to %d", min, max), raw)
+		return def
+	}
+	return n
 }
 
 // byteCount accepts a plain positive integer number of bytes up to 1 GiB:

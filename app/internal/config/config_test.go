@@ -35,6 +35,7 @@ func TestLoadDefaults(t *testing.T) {
 		IdleTimeout:        120 * time.Second,
 		MaxHeaderBytes:     64 << 10,
 		MaxBodyBytes:       1 << 20,
+		Tracing:            Tracing{Enabled: false, Sampler: "parentbased_always_on", SamplerRatio: 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -65,6 +66,10 @@ func TestLoadValidValues(t *testing.T) {
 			return c.ReadHeaderTimeout == time.Second && c.ReadTimeout == 2*time.Second && c.WriteTimeout == 3*time.Second && c.IdleTimeout == 4*time.Second
 		}},
 		{"size limits", map[string]string{"MAX_HEADER_BYTES": "8192", "MAX_BODY_BYTES": "1024"}, func(c Config) bool { return c.MaxHeaderBytes == 8192 && c.MaxBodyBytes == 1024 }},
+		{"fault injection", map[string]string{"FAULT_DELAY": "1m", "FAULT_ERROR_PERCENT": "100"}, func(c Config) bool { return c.FaultDelay == time.Minute && c.FaultErrorPercent == 100 }},
+		{"sampler and ratio", map[string]string{"OTEL_TRACES_SAMPLER": "ParentBased_TraceIDRatio", "OTEL_TRACES_SAMPLER_ARG": "0.25"}, func(c Config) bool {
+			return c.Tracing.Sampler == "parentbased_traceidratio" && c.Tracing.SamplerRatio == 0.25
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +103,43 @@ var invalidCases = []struct{ Key, Value, Message string }{
 	{"MAX_HEADER_BYTES", "64KiB", `MAX_HEADER_BYTES: expected an integer number of bytes from 1 to 1073741824, got "64KiB"`},
 	{"MAX_BODY_BYTES", "0", `MAX_BODY_BYTES: expected an integer number of bytes from 1 to 1073741824, got "0"`},
 	{"MAX_BODY_BYTES", "2147483648", `MAX_BODY_BYTES: expected an integer number of bytes from 1 to 1073741824, got "2147483648"`},
+	{"OTEL_SDK_DISABLED", "1", `OTEL_SDK_DISABLED: expected true or false, got "1"`},
+	{"OTEL_TRACES_EXPORTER", "console", `OTEL_TRACES_EXPORTER: expected otlp or none, got "console"`},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4318", `OTEL_EXPORTER_OTLP_ENDPOINT: expected an http:// or https:// URL such as http://otel-collector:4318, got "otel-collector:4318"`},
+	{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "grpc://c:4317", `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: expected an http:// or https:// URL such as http://otel-collector:4318, got "grpc://c:4317"`},
+	{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", `OTEL_EXPORTER_OTLP_PROTOCOL: expected http/protobuf (the only OTLP protocol this service exports with; grpc is not built in), got "grpc"`},
+	{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json", `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: expected http/protobuf (the only OTLP protocol this service exports with; grpc is not built in), got "http/json"`},
+	{"OTEL_TRACES_SAMPLER", "jaeger_remote", `OTEL_TRACES_SAMPLER: expected one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio, got "jaeger_remote"`},
+	{"OTEL_TRACES_SAMPLER_ARG", "1.5", `OTEL_TRACES_SAMPLER_ARG: expected a number from 0 to 1 such as 0.25, got "1.5"`},
+	{"OTEL_TRACES_SAMPLER_ARG", "NaN", `OTEL_TRACES_SAMPLER_ARG: expected a number from 0 to 1 such as 0.25, got "NaN"`},
+	{"FAULT_DELAY", "2m", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "2m"`},
+	{"FAULT_DELAY", "-1ms", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "-1ms"`},
+	{"FAULT_ERROR_PERCENT", "101", `FAULT_ERROR_PERCENT: expected an integer from 0 to 100, got "101"`},
+}
+
+// Tracing is on only with an endpoint, and then off again with either switch.
+func TestLoadTracingEnabled(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want bool
+	}{
+		{nil, false},
+		{map[string]string{"OTEL_TRACES_SAMPLER": "always_on", "OTEL_SERVICE_NAME": "goship"}, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, true},
+		{map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://collector:4318/v1/traces"}, true},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_TRACES_EXPORTER": "none"}, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_SDK_DISABLED": "TRUE"}, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_SDK_DISABLED": "false", "OTEL_TRACES_EXPORTER": "otlp"}, true},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(env(tt.vars))
+		if err != nil {
+			t.Fatalf("Load(%v): %v", tt.vars, err)
+		}
+		if cfg.Tracing.Enabled != tt.want {
+			t.Errorf("Load(%v).Tracing.Enabled = %v, want %v", tt.vars, cfg.Tracing.Enabled, tt.want)
+		}
+	}
 }
 
 func TestLoadRejectsEachInvalidVariable(t *testing.T) {

@@ -17,6 +17,10 @@ const (
 	KindProxies   Kind = "proxies"    // comma-separated IPs or CIDRs, no zones
 	KindDuration  Kind = "duration"   // time.ParseDuration, at least Min nanoseconds
 	KindByteCount Kind = "byte-count" // strconv.ParseInt, Min to Max
+	KindInteger   Kind = "integer"    // strconv.Atoi, Min to Max
+	KindEnum      Kind = "enum"       // one of Values, any case
+	KindURL       Kind = "url"        // url.Parse: http or https scheme and a host
+	KindRatio     Kind = "ratio"      // strconv.ParseFloat, 0 to 1
 )
 
 // Variable is one environment variable of the service.
@@ -53,6 +57,22 @@ var Variables = []Variable{
 	duration("IDLE_TIMEOUT", "2m0s", 1, "http.Server.IdleTimeout"),
 	byteCount("MAX_HEADER_BYTES", "65536", "http.Server.MaxHeaderBytes"),
 	byteCount("MAX_BODY_BYTES", "1048576", "request body limit; larger bodies get a 413"),
+	// The OTEL_* variables the service interprets itself (otel.go); the SDK reads the others.
+	enum("OTEL_SDK_DISABLED", "false", "true: no tracing whatever else is set", []string{"true", "false"}, "true or false"),
+	enum("OTEL_TRACES_EXPORTER", "otlp", "none: no tracing", []string{"otlp", "none"}, "otlp or none"),
+	{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Kind: KindURL, Default: "", Description: "OTLP/HTTP base URL (/v1/traces is appended); unset with no traces endpoint = no tracing",
+		Expected: expectedEndpoint},
+	{Name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Kind: KindURL, Default: "", Description: "OTLP/HTTP traces URL, used as is; overrides OTEL_EXPORTER_OTLP_ENDPOINT",
+		Expected: expectedEndpoint},
+	enum("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTLP protocol; only http/protobuf is built in", []string{"http/protobuf"}, expectedProtocol),
+	enum("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf", "OTLP protocol of traces; only http/protobuf is built in", []string{"http/protobuf"}, expectedProtocol),
+	enum("OTEL_TRACES_SAMPLER", "parentbased_always_on", "trace sampler, any case", Samplers, expectedSampler),
+	{Name: "OTEL_TRACES_SAMPLER_ARG", Kind: KindRatio, Default: "1", Description: "share of root traces the traceidratio samplers keep",
+		Min: bound(0), Max: bound(1), Expected: expectedRatio},
+	{Name: "FAULT_DELAY", Kind: KindDuration, Default: "0s", Description: "tests only: latency added to every public request but the probes; 0s = off",
+		Min: bound(0), Max: bound(int64(maxFaultDelay)), Expected: "a Go duration from 0s to 1m0s such as \"250ms\""},
+	{Name: "FAULT_ERROR_PERCENT", Kind: KindInteger, Default: "0", Description: "tests only: percentage of public requests but the probes answered 500; 0 = off",
+		Min: bound(0), Max: bound(100), Expected: "an integer from 0 to 100"},
 }
 
 func port(name, def, description string) Variable {
@@ -67,6 +87,10 @@ func duration(name, def string, min int64, description string) Variable {
 		expected = "a Go duration of 0s or more such as \"" + def + "\""
 	}
 	return Variable{Name: name, Kind: KindDuration, Default: def, Description: description, Min: bound(min), Expected: expected}
+}
+
+func enum(name, def, description string, values []string, expected string) Variable {
+	return Variable{Name: name, Kind: KindEnum, Default: def, Description: description, Values: values, Expected: expected}
 }
 
 func byteCount(name, def, description string) Variable {

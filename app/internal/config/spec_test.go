@@ -12,7 +12,9 @@ import (
 	"os"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // The file goship's components read; `go test ./internal/config -run TestSpecFile -update` rewrites it.
@@ -32,6 +34,13 @@ var probes = map[Kind]struct{ Valid, Invalid []string }{
 	},
 	KindDuration:  {[]string{"1s", "1m30s", "1.5h", "500ms", "1h2m3.5s", "+5s", ".5s", "1us", "3µs"}, []string{"5", "soon", "1 minute", "s", ".s", "-1s", "1d", "5S"}},
 	KindByteCount: {[]string{"1", "+1024", "1073741824", "007"}, []string{"0", "-5", "64KiB", "1073741825", "1e6", " 5"}},
+	KindInteger:   {[]string{"+5", "007"}, []string{"x", "1.5", " 5", "5%", "-"}},
+	KindEnum:      {nil, []string{"nope", "grpc", "http/json"}},
+	KindURL: {
+		[]string{"http://otel-collector:4318", "https://collector.example.com/v1/traces", "http://127.0.0.1:4318", "http://[::1]:4318"},
+		[]string{"otel-collector:4318", "localhost", "ftp://collector", "grpc://collector:4317", "http://", "http://:4318", "/v1/traces"},
+	},
+	KindRatio: {[]string{"0", "1", "0.25", ".5", "1.0", "1e-1"}, []string{"-0.1", "1.01", "NaN", "Inf", "x", "50%", " 0.5"}},
 }
 
 // Durations whose validity depends on whether zero is allowed.
@@ -44,13 +53,38 @@ type variableProbes struct {
 
 func probesOf(v Variable) variableProbes {
 	p := variableProbes{Valid: append([]string{}, probes[v.Kind].Valid...), Invalid: append([]string{}, probes[v.Kind].Invalid...)}
-	if v.Kind == KindDuration {
+	switch v.Kind {
+	case KindDuration:
 		if *v.Min == 0 {
 			p.Valid = append(p.Valid, zeroDurations...)
 		} else {
 			p.Invalid = append(p.Invalid, zeroDurations...)
 		}
+		if v.Max != nil { // the kind's valid values above Max are invalid here, and so is Max + 1ns
+			p = splitAtMax(p, time.Duration(*v.Max))
+			p.Valid = append(p.Valid, time.Duration(*v.Max).String())
+			p.Invalid = append(p.Invalid, (time.Duration(*v.Max) + time.Nanosecond).String())
+		}
+	case KindInteger:
+		p.Valid = append(p.Valid, strconv.FormatInt(*v.Min, 10), strconv.FormatInt(*v.Max, 10))
+		p.Invalid = append(p.Invalid, strconv.FormatInt(*v.Min-1, 10), strconv.FormatInt(*v.Max+1, 10))
+	case KindEnum: // every value, one in upper case; a value with a space around it is another value
+		p.Valid = append(append(p.Valid, v.Values...), strings.ToUpper(v.Values[0]))
+		p.Invalid = append(p.Invalid, " "+v.Values[0], v.Values[0]+" ")
 	}
+	return p
+}
+
+func splitAtMax(p variableProbes, max time.Duration) variableProbes {
+	var valid []string
+	for _, value := range p.Valid {
+		if d, err := time.ParseDuration(value); err == nil && d > max {
+			p.Invalid = append(p.Invalid, value)
+		} else {
+			valid = append(valid, value)
+		}
+	}
+	p.Valid = valid
 	return p
 }
 
@@ -93,15 +127,30 @@ func TestSpecProbesAreWhatLoadAccepts(t *testing.T) {
 var parserKinds = map[string]Kind{
 	"port": KindPort, "ipAddress": KindIPAddress, "logLevel": KindLogLevel,
 	"proxies": KindProxies, "duration": KindDuration, "byteCount": KindByteCount,
+	"durationAtMost": KindDuration, "integer": KindInteger, "enum": KindEnum, "url": KindURL, "ratio": KindRatio,
 }
 
-// Every variable config.go reads is in the spec, with its parser's kind, and nothing else is.
+// Every variable Load reads (config.go, otel.go) is in the spec, with its parser's kind, and nothing else is.
 func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
-	file, err := goparser.ParseFile(token.NewFileSet(), "config.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	read := map[string]Kind{}
+	for _, name := range []string{"config.go", "otel.go"} {
+		file, err := goparser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inspectReads(file, read)
+	}
+	declared := map[string]Kind{}
+	for _, v := range Variables {
+		declared[v.Name] = v.Kind
+	}
+	if !reflect.DeepEqual(read, declared) {
+		t.Errorf("config.go and otel.go read %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
+	}
+}
+
+// inspectReads adds to read the variables file passes to parser methods.
+func inspectReads(file *ast.File, read map[string]Kind) {
 	ast.Inspect(file, func(node ast.Node) bool {
 		call, ok := node.(*ast.CallExpr)
 		if !ok || len(call.Args) == 0 {
@@ -119,13 +168,6 @@ func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
 		}
 		return true
 	})
-	declared := map[string]Kind{}
-	for _, v := range Variables {
-		declared[v.Name] = v.Kind
-	}
-	if !reflect.DeepEqual(read, declared) {
-		t.Errorf("config.go reads %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
-	}
 }
 
 func specJSON() []byte {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // isProbeRoute: the probes are polled every few seconds by the kubelet; they
@@ -16,8 +17,10 @@ import (
 func isProbeRoute(route string) bool { return route == "/livez" || route == "/readyz" }
 
 // AccessLog writes one JSON line per request after it completes. The query
-// string is not logged: it may carry tokens.
-func AccessLog(logger *slog.Logger) gin.HandlerFunc {
+// string is not logged: it may carry tokens. With traced (the Tracing
+// middleware runs before this one), the line carries the request span's
+// trace_id and span_id; without, the context is not even looked at.
+func AccessLog(logger *slog.Logger, traced bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -41,8 +44,13 @@ func AccessLog(logger *slog.Logger) gin.HandlerFunc {
 		// that the handler does not print (no AddSource).
 		end := time.Now()
 		record := slog.NewRecord(end, level, "request", 0)
+		record.AddAttrs(slog.String("request_id", RequestIDFrom(c)))
+		if traced {
+			if span := trace.SpanContextFromContext(ctx); span.IsValid() {
+				record.AddAttrs(slog.String("trace_id", span.TraceID().String()), slog.String("span_id", span.SpanID().String()))
+			}
+		}
 		record.AddAttrs(
-			slog.String("request_id", RequestIDFrom(c)),
 			slog.String("method", bounded(c.Request.Method, maxLoggedMethod)),
 			slog.String("route", route),
 			slog.String("path", bounded(c.Request.URL.Path, maxLoggedPath)),

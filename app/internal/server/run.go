@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -17,9 +18,11 @@ import (
 
 	"github.com/goship/app/internal/admin"
 	"github.com/goship/app/internal/api"
+	"github.com/goship/app/internal/cgroup"
 	"github.com/goship/app/internal/config"
 	"github.com/goship/app/internal/health"
 	"github.com/goship/app/internal/middleware"
+	"github.com/goship/app/internal/tracing"
 	"github.com/goship/app/internal/users"
 )
 
@@ -53,14 +56,33 @@ var errShutdownDeadline = errors.New("shutdown deadline exceeded")
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLogLines func() uint64, version string) error {
 	readiness := &health.Readiness{}
 	registry := newRegistry(version, droppedLogLines)
-	router, err := api.NewRouter(api.Options{
-		Logger:         logger,
-		Readiness:      readiness,
-		Metrics:        middleware.NewMetrics(registry),
-		Users:          users.NewStore(userStoreCapacity, seedUsers...),
-		TrustedProxies: cfg.TrustedProxies,
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-	})
+	registerLimits(registry, cgroup.Read(os.DirFS("/")))
+	options := api.Options{
+		Logger:            logger,
+		Readiness:         readiness,
+		Metrics:           middleware.NewMetrics(registry),
+		Users:             users.NewStore(userStoreCapacity, seedUsers...),
+		TrustedProxies:    cfg.TrustedProxies,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		FaultDelay:        cfg.FaultDelay,
+		FaultErrorPercent: cfg.FaultErrorPercent,
+	}
+	if cfg.FaultDelay > 0 || cfg.FaultErrorPercent > 0 {
+		logger.Warn("fault injection is on: public requests other than the probes are delayed or fail on purpose",
+			slog.String("fault_delay", cfg.FaultDelay.String()), slog.Int("fault_error_percent", cfg.FaultErrorPercent))
+	}
+	flushSpans := func(context.Context) {}
+	if cfg.Tracing.Enabled {
+		provider, err := tracing.New(ctx, cfg.Tracing, version, logger)
+		if err != nil {
+			return fmt.Errorf("tracing: %w", err)
+		}
+		options.TracerProvider = provider
+		flushSpans = func(ctx context.Context) { shutdownTracing(ctx, provider, logger) }
+		logger.Info("tracing: exporting spans with OTLP/HTTP",
+			slog.String("sampler", cfg.Tracing.Sampler), slog.Float64("sampler_arg", cfg.Tracing.SamplerRatio))
+	}
+	router, err := api.NewRouter(options)
 	if err != nil {
 		return err
 	}
@@ -120,7 +142,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 		readiness.MarkDraining()
 		closeCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()
-		return errors.Join(err, public.Shutdown(closeCtx), adminServer.Shutdown(closeCtx))
+		err = errors.Join(err, public.Shutdown(closeCtx), adminServer.Shutdown(closeCtx))
+		flushSpans(closeCtx)
+		return err
 	case <-ctx.Done():
 	}
 
@@ -140,6 +164,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	stopping.Store(true)
 	err = stopGracefully(shutdownCtx, public, publicListener, publicConns)
 	err = errors.Join(err, stopGracefully(shutdownCtx, adminServer, adminListener, adminConns))
+	// The spans of the last requests go out in what is left of the timeout
+	// (nothing, when it is spent: the flush then gives up at once).
+	flushSpans(shutdownCtx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		public.Close()
 		adminServer.Close()

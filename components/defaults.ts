@@ -124,6 +124,28 @@ export const DEFAULTS = {
 
     serviceMonitor: false,
     forceApply: false,
+
+    tracing: {
+        /** One new trace in ten: enough to see every route's shape without storing every request. */
+        samplingRatio: 0.1,
+    },
+    faultInjection: {
+        delayMs: 0,
+        errorPercent: 0,
+    },
+    slo: {
+        latencyForMinutes: 3,
+        errorRateForMinutes: 3,
+        /** Relative to this repository: a team with its own runbook gives its URL. */
+        runbookUrl: "docs/observability.md#runbook",
+    },
+    alerting: {
+        // Short enough that a test sees an alert fire and resolve within minutes; Alertmanager's own defaults are
+        // 30 s, 5 min and 4 h.
+        groupWaitSeconds: 10,
+        groupIntervalSeconds: 60,
+        repeatIntervalMinutes: 240,
+    },
 } as const;
 
 /** `defaults` with every field `given` sets; a field given as undefined keeps its default. */

@@ -8,6 +8,7 @@ import { imagePinnedByDigest } from "./policies/image-digest";
 import { podSecurityRestricted } from "./policies/pod-security";
 import { productionGuaranteedPods } from "./policies/production-guaranteed-pods";
 import { productionIngressTls } from "./policies/production-ingress-tls";
+import { productionNoFaultInjection } from "./policies/production-no-fault-injection";
 import { productionPodDisruptionBudget } from "./policies/production-pdb";
 import { singleAutoscalerPerWorkload } from "./policies/single-autoscaler";
 
@@ -22,5 +23,6 @@ export const POLICIES: Policies = [
     productionGuaranteedPods,
     productionPodDisruptionBudget,
     productionIngressTls,
+    productionNoFaultInjection,
     ecrScanOnPushAndImmutableTags,
 ];

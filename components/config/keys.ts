@@ -24,6 +24,7 @@ export const GROUPS = {
     ingress: "Ingress",
     autoscaling: "Autoscaling",
     network: "Network policy and monitoring",
+    observability: "Observability (docs/observability.md)",
 } as const;
 
 export interface ConfigKeyDef {
@@ -156,6 +157,12 @@ export const CONFIG_KEYS = {
     metricsNamespace: { type: "string", group: "network", default: D.networkPolicy.metricsNamespace, rule: S.namespace, arg: "service.networkPolicy.metricsNamespace", when: networkPolicyOn, description: "Namespace of the scraper allowed to reach the admin port." },
     networkPolicyEgress: { type: "list", group: "network", arg: "service.networkPolicy.egress", when: networkPolicyOn, description: "Egress allow-list, each {cidrs: […], namespaces: […], ports: […]}; DNS stays allowed (unset: egress unrestricted)." },
     serviceMonitor: { type: "boolean", group: "network", default: D.serviceMonitor, arg: "service.serviceMonitor", description: "Create a Prometheus-operator ServiceMonitor (needs its CRD)." },
+    tracing: { type: "map", group: "observability", arg: "service.tracing", description: `OpenTelemetry tracing: {endpoint: an OTLP/HTTP base URL, samplingRatio: 0–1 (default ${D.tracing.samplingRatio}), resourceAttributes: {…}} (unset: no tracing).` },
+    faultInjection: { type: "map", group: "observability", arg: "service.faultInjection", description: "Test faults on every API request: {delayMs, errorPercent} (FAULT_DELAY, FAULT_ERROR_PERCENT); refused on a production stack." },
+    slo: { type: "map", group: "observability", arg: "service.slo", description: `SLOs as a PrometheusRule (needs serviceMonitor): {latencyP99Ms, latencyForMinutes (default ${D.slo.latencyForMinutes}), errorRatePercent, errorRateForMinutes (default ${D.slo.errorRateForMinutes}), availabilityPercent, runbookUrl}.` },
+    alertWebhookUrl: { type: "string", group: "observability", secret: true, arg: "service.alerting.webhookUrl", description: "Deliver the SLO alerts to this webhook (an AlertmanagerConfig; the URL kept in a Secret). Set with --secret." },
+    alertRouting: { type: "map", group: "observability", arg: "service.alerting", description: `Alert grouping for the webhook: {groupWaitSeconds (default ${D.alerting.groupWaitSeconds}), groupIntervalSeconds (default ${D.alerting.groupIntervalSeconds}), repeatIntervalMinutes (default ${D.alerting.repeatIntervalMinutes})}.` },
+    dashboard: { type: "boolean", group: "observability", arg: "service.dashboard", description: "A Grafana dashboard ConfigMap (label grafana_dashboard: \"1\"); needs serviceMonitor (unset: on with serviceMonitor)." },
     forceApply: { type: "boolean", group: "network", default: D.forceApply, arg: "service.forceApply", description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
 } as const satisfies Record<string, ConfigKeyDef>;
 

@@ -3,6 +3,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { APP_CONTRACT, DEFAULTS } from "../defaults";
 import { goMemLimit, parseBytes } from "../quantity";
+import { ObjectMeta } from "./child-options";
+import { FAULT_ENV, faultInjectionEnv } from "./fault-env";
+import { TRACING_ENV, tracingEnv } from "./tracing-env";
 import { WebServiceSettings } from "./types";
 
 /** Variables goship sets itself, each with the argument it comes from (none: the app contract's ports). */
@@ -15,9 +18,11 @@ export const RESERVED_ENV: Record<string, string | undefined> = {
     TRUSTED_PROXIES: "trustedProxies",
     GOMEMLIMIT: "resources.memoryLimit",
     GOMAXPROCS: "resources.cpuLimit",
+    ...Object.fromEntries(TRACING_ENV.map((name) => [name, "tracing"])),
+    ...Object.fromEntries(FAULT_ENV.map((name) => [name, "faultInjection"])),
 };
 
-export function containerEnv(settings: WebServiceSettings): k8s.types.input.core.v1.EnvVar[] {
+export function containerEnv(settings: WebServiceSettings, meta: Pick<ObjectMeta, "name" | "namespace">): k8s.types.input.core.v1.EnvVar[] {
     const memoryLimit = parseBytes(settings.resources.memoryLimit);
     const env: k8s.types.input.core.v1.EnvVar[] = [
         { name: "PORT", value: String(APP_CONTRACT.httpPort) },
@@ -34,6 +39,12 @@ export function containerEnv(settings: WebServiceSettings): k8s.types.input.core
     }
     if (settings.trustedProxies) {
         env.push({ name: "TRUSTED_PROXIES", value: settings.trustedProxies });
+    }
+    if (settings.tracing) {
+        env.push(...tracingEnv(meta.name, meta.namespace, settings.tracing));
+    }
+    if (settings.faultInjection) {
+        env.push(...faultInjectionEnv(settings.faultInjection));
     }
     return env;
 }

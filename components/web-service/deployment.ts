@@ -93,7 +93,7 @@ export function createDeployment(
                             { name: "http", containerPort: APP_CONTRACT.httpPort, protocol: "TCP" },
                             { name: "admin", containerPort: APP_CONTRACT.adminPort, protocol: "TCP" },
                         ],
-                        env: containerEnv(settings),
+                        env: containerEnv(settings, meta),
                         envFrom: envFrom.length > 0 ? envFrom : undefined,
                         resources: {
                             requests: {

@@ -3,7 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderedTo } from "../kubernetes-provider";
 import { refuseProblems } from "../validation/problems";
+import { createAlertWebhookSecret, createAlertmanagerConfig } from "./alert-delivery";
 import { ChildOptions, ObjectMeta, applyAnnotations } from "./child-options";
+import { createDashboardConfigMap } from "./dashboard";
 import { createDeployment } from "./deployment";
 import { createEnvConfigMap, createEnvSecret, createPullSecret } from "./env-objects";
 import { createHpa } from "./hpa";
@@ -17,6 +19,7 @@ import { guaranteedReplicas, resolveSettings } from "./resolve";
 import { createService } from "./service";
 import { createServiceAccount } from "./service-account";
 import { createServiceMonitor } from "./service-monitor";
+import { createPrometheusRule } from "./slo-rules";
 import { WebServiceArgs } from "./types";
 import { webServiceProblems } from "./validate";
 
@@ -24,6 +27,8 @@ export * from "./types";
 export { guaranteedReplicas, resolveSettings, terminationGracePeriodSeconds } from "./resolve";
 export { productionProblems, webServiceProblems, WebServiceContext } from "./validate";
 export { SERVICE_VARIABLES, ServiceVariable } from "./service-env";
+export { PrometheusRuleGroup, sloRuleGroups } from "./slo-rules";
+export { dashboardModel } from "./dashboard";
 
 export class WebService extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -92,6 +97,20 @@ export class WebService extends pulumi.ComponentResource {
         }
         if (settings.serviceMonitor) {
             createServiceMonitor(meta, child);
+        }
+        if (settings.slo) {
+            createPrometheusRule(meta, settings.slo, child);
+        }
+        if (settings.alerting && args.alerting) {
+            const webhook = createAlertWebhookSecret(meta, args.alerting.webhookUrl, child);
+            createAlertmanagerConfig(meta, settings.alerting, { secretName: webhook.metadata.name }, child);
+        }
+        if (settings.dashboard) {
+            const scaling = settings.autoscaling;
+            const pods = scaling.kind === "none"
+                ? { minPods: scaling.replicas, maxPods: scaling.replicas }
+                : { minPods: scaling.minReplicas, maxPods: scaling.maxReplicas };
+            createDashboardConfigMap(meta, pods, child);
         }
 
         this.namespace = namespace;

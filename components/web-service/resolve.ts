@@ -30,6 +30,16 @@ export function resolveSettings(name: string, args: Omit<WebServiceArgs, "provid
             metricsNamespace: DEFAULTS.networkPolicy.metricsNamespace,
         }, args.networkPolicy),
         serviceMonitor: args.serviceMonitor ?? DEFAULTS.serviceMonitor,
+        tracing: args.tracing && withDefaults({ samplingRatio: DEFAULTS.tracing.samplingRatio, resourceAttributes: {} }, args.tracing),
+        faultInjection: args.faultInjection && withDefaults({ ...DEFAULTS.faultInjection }, args.faultInjection),
+        slo: args.slo && withDefaults({ ...DEFAULTS.slo }, args.slo),
+        alerting: args.alerting && withDefaults({ ...DEFAULTS.alerting }, {
+            groupWaitSeconds: args.alerting.groupWaitSeconds,
+            groupIntervalSeconds: args.alerting.groupIntervalSeconds,
+            repeatIntervalMinutes: args.alerting.repeatIntervalMinutes,
+        }),
+        // The dashboard's queries read the series the ServiceMonitor has scraped.
+        dashboard: args.dashboard ?? args.serviceMonitor ?? DEFAULTS.serviceMonitor,
         forceApply: args.forceApply ?? DEFAULTS.forceApply,
         publicUrl: args.publicUrl,
     };

@@ -156,6 +156,58 @@ export interface NetworkPolicyArgs {
     egress?: EgressRule[];
 }
 
+/** OpenTelemetry tracing through the SDK's standard OTEL_* variables (the service exports nothing without it). */
+export interface TracingArgs {
+    /** Required. Base URL of an OTLP/HTTP collector, e.g. http://jaeger.monitoring.svc:4318 (the SDK appends /v1/traces). */
+    endpoint: string;
+    /** Share of new traces sampled, from 0 to 1 (parentbased_traceidratio: a sampled parent is always followed). @default 0.1 */
+    samplingRatio?: number;
+    /**
+     * Extra resource attributes (OTEL_RESOURCE_ATTRIBUTES); goship sets service.name and the k8s.* attributes itself,
+     * and deployment.environment to the stack's name unless given here. @default {}
+     */
+    resourceAttributes?: Record<string, string>;
+}
+
+/** Faults the service injects into every API request, for tests only: refused on a production service. */
+export interface FaultInjectionArgs {
+    /** Delay added to each request, in milliseconds (FAULT_DELAY). @default 0 */
+    delayMs?: number;
+    /** Share of requests answered 500, in percent (FAULT_ERROR_PERCENT). @default 0 */
+    errorPercent?: number;
+}
+
+/**
+ * Service-level objectives as Prometheus rules (a PrometheusRule next to the ServiceMonitor): recording rules, a
+ * latency and an error-rate alert, and multi-window multi-burn-rate alerts on availability (docs/observability.md).
+ */
+export interface SloArgs {
+    /** Required. Alert when the P99 latency is above this many milliseconds (at most 10000: the largest bucket). */
+    latencyP99Ms: number;
+    /** …for this many minutes. @default 3 */
+    latencyForMinutes?: number;
+    /** Required. Alert when the share of 5xx responses is above this percentage… */
+    errorRatePercent: number;
+    /** …for this many minutes. @default 3 */
+    errorRateForMinutes?: number;
+    /** Required. Share of requests answered without a 5xx, e.g. 99.9; its error budget drives the burn-rate alerts. */
+    availabilityPercent: number;
+    /** The runbook every alert links to (annotation runbook_url). @default "docs/observability.md#runbook" */
+    runbookUrl?: string;
+}
+
+/** Delivery of the service's alerts to a webhook, through an AlertmanagerConfig in the service's namespace. */
+export interface AlertingArgs {
+    /** Required. The webhook's URL: kept in a Secret the AlertmanagerConfig refers to, never in plaintext. */
+    webhookUrl: pulumi.Input<string>;
+    /** Wait before the first notification of a new group, to batch alerts that fire together. @default 10 */
+    groupWaitSeconds?: number;
+    /** Wait before notifying about changes (new or resolved alerts) in a group already notified. @default 60 */
+    groupIntervalSeconds?: number;
+    /** Repeat a notification of alerts still firing after this many minutes. @default 240 */
+    repeatIntervalMinutes?: number;
+}
+
 export interface WebServiceArgs {
     /** Required. Kubernetes provider of the target cluster; passed to every object. */
     provider: k8s.Provider;
@@ -196,6 +248,16 @@ export interface WebServiceArgs {
     networkPolicy?: NetworkPolicyArgs | false;
     /** Create a Prometheus-operator ServiceMonitor (needs its CRD). @default false */
     serviceMonitor?: boolean;
+    /** Unset: no tracing. */
+    tracing?: TracingArgs;
+    /** Unset: no faults. Refused on a production service. */
+    faultInjection?: FaultInjectionArgs;
+    /** Unset: no PrometheusRule. Needs serviceMonitor. */
+    slo?: SloArgs;
+    /** Unset: the alerts go wherever the Alertmanager's own configuration sends them. Needs slo. */
+    alerting?: AlertingArgs;
+    /** A Grafana dashboard ConfigMap (label grafana_dashboard: "1"); needs serviceMonitor. Unset: on with serviceMonitor. */
+    dashboard?: boolean;
     /**
      * Server-side apply with force (pulumi.com/patchForce) on every object: take over fields another manager owns,
      * e.g. objects a lost stack state left in a local cluster. A conflict is otherwise an error. @default false
@@ -220,6 +282,11 @@ export type AutoscalingSettings =
     | Required<FixedReplicasArgs>
     | (Required<Omit<HpaArgs, "targetMemoryUtilization">> & Pick<HpaArgs, "targetMemoryUtilization">)
     | (Required<Omit<KedaArgs, "fallbackReplicas">> & Pick<KedaArgs, "fallbackReplicas">);
+export type TracingSettings = Required<TracingArgs>;
+export type FaultInjectionSettings = Required<FaultInjectionArgs>;
+export type SloSettings = Required<SloArgs>;
+/** The webhook's URL stays in the arguments: settings hold no secret. */
+export type AlertingSettings = Required<Omit<AlertingArgs, "webhookUrl">>;
 export type NetworkPolicySettings = Required<Omit<NetworkPolicyArgs, "egress">> & Pick<NetworkPolicyArgs, "egress">;
 
 /** Everything about the workload that is not the image, the cluster connection or a secret. */
@@ -239,6 +306,11 @@ export interface WebServiceSettings {
     ingress?: IngressSettings;
     networkPolicy: NetworkPolicySettings | false;
     serviceMonitor: boolean;
+    tracing?: TracingSettings;
+    faultInjection?: FaultInjectionSettings;
+    slo?: SloSettings;
+    alerting?: AlertingSettings;
+    dashboard: boolean;
     forceApply: boolean;
     publicUrl?: string;
 }

@@ -13,6 +13,7 @@ import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } fro
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkEnv } from "./validate-env";
 import { checkIngress } from "./validate-ingress";
+import { checkObservability } from "./validate-observability";
 
 export interface WebServiceContext {
     /** Where the provider writes manifests instead of applying them (renderYamlTo). */
@@ -23,7 +24,7 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     provider: true, image: true, production: true, namespace: true, createNamespace: true, autoscaling: true, resources: true,
     shutdown: true, rollout: true, logLevel: true, zoneSpread: true, servicePort: true, env: true, secretEnv: true,
     trustedProxies: true, ingress: true, networkPolicy: true, serviceMonitor: true, forceApply: true, publicUrl: true,
-    imagePullDockerConfigJson: true,
+    imagePullDockerConfigJson: true, tracing: true, faultInjection: true, slo: true, alerting: true, dashboard: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
@@ -63,11 +64,13 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkEnv(checks, args);
     checkIngress(checks, args.ingress);
     checkNetworkPolicy(checks, args.networkPolicy);
+    checkObservability(checks, args);
     checks.check("publicUrl", args.publicUrl, R.publicUrl);
 
     const secrets = [
         ...(Object.keys(args.secretEnv ?? {}).length > 0 ? ["secretEnv"] : []),
         ...(args.imagePullDockerConfigJson !== undefined ? ["imagePullDockerConfigJson"] : []),
+        ...(args.alerting !== undefined ? ["alerting.webhookUrl"] : []),
     ];
     if (context.renderYamlTo !== undefined && secrets.length > 0) {
         checks.add("provider", (n) => `a provider that applies manifests while ${secrets.map(n).join(" and ")} hold secret values ` +

@@ -49,8 +49,12 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
         assert.equal(deployment.metadata.annotations["pulumi.com/timeoutSeconds"], "180");
         // forceApply: every object takes over what a lost state left in the cluster; the pods do not roll for it.
-        for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:core/v1:ConfigMap"]) {
+        for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:PrometheusRule"]) {
             assert.equal(single(run, type).inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", type);
+        }
+        for (const configMap of ofType(run, "kubernetes:core/v1:ConfigMap")) {
+            assert.equal(configMap.inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", configMap.name);
         }
         assert.equal(deployment.spec.template.metadata.annotations["pulumi.com/patchForce"], undefined);
         // The node pulls from the authenticated registry with the stack's pull secret.
@@ -80,7 +84,8 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
     });
 
     it("puts the env map in a content-named ConfigMap the Deployment reads", () => {
-        const configMap = single(run, "kubernetes:core/v1:ConfigMap").inputs;
+        assert.deepEqual(ofType(run, "kubernetes:core/v1:ConfigMap").map((map) => map.name), ["goship-env", "goship-dashboard"], "the env and the dashboard");
+        const configMap = ofType(run, "kubernetes:core/v1:ConfigMap").find((map) => map.name === "goship-env")!.inputs;
         assert.match(configMap.metadata.name, /^goship-env-[0-9a-f]{10}$/);
         assert.equal(configMap.immutable, true);
         assert.deepEqual(configMap.data, { APP_GREETING: "hello from the local stack" });
@@ -88,9 +93,13 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
     });
 
-    it("exposes only the HTTP port on the Service (admin = metrics + pprof stays on the pods)", () => {
+    it("exposes the HTTP port and, for the cluster's Prometheus Operator, the admin port on the Service", () => {
         const ports = single(run, "kubernetes:core/v1:Service").inputs.spec.ports;
-        assert.deepEqual(ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(ports, [
+            { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+            { name: "admin", port: 9090, targetPort: "admin", protocol: "TCP" },
+        ]);
+        assert.deepEqual(single(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs.spec.endpoints, [{ port: "admin", path: "/metrics", interval: "30s" }]);
     });
 
     it("exports what a user needs", () => {

@@ -7,7 +7,7 @@ import spec = require("./service-variables.json");
 
 export interface ServiceVariable {
     name: string;
-    kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count";
+    kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count" | "integer" | "enum" | "url" | "ratio";
     default: string;
     description: string;
     min?: number;
@@ -41,6 +41,21 @@ function goInteger(text: string): number | undefined {
     return /^[-+]?[0-9]+$/.test(text) ? Number(text) : undefined;
 }
 
+/** strconv.ParseFloat of a decimal number (NaN and infinities are refused by the range check). */
+function goFloat(text: string): number | undefined {
+    return /^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : undefined;
+}
+
+/** url.Parse with an http or https scheme and a host, as the service requires of an OTLP endpoint. */
+function isHttpUrl(text: string): boolean {
+    try {
+        const url = new URL(text);
+        return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    } catch {
+        return false;
+    }
+}
+
 function inRange(value: number | undefined, min = -Infinity, max = Infinity): boolean {
     return value !== undefined && value >= min && value <= max;
 }
@@ -51,11 +66,17 @@ export function variableRule(variable: ServiceVariable): Rule {
         switch (variable.kind) {
             case "port":
             case "byte-count":
+            case "integer":
                 return inRange(goInteger(text), variable.min, variable.max);
             case "duration":
-                return inRange(parseGoDuration(text), variable.min);
+                return inRange(parseGoDuration(text), variable.min, variable.max);
+            case "ratio":
+                return inRange(goFloat(text), variable.min, variable.max);
             case "log-level":
+            case "enum":
                 return (variable.values ?? []).includes(text.toLowerCase());
+            case "url":
+                return isHttpUrl(text);
             case "ip-address":
                 return isIpAddress(text, { zone: true });
             case "proxies":

@@ -2,7 +2,7 @@ module goship.local/test/promql
 
 go 1.26.7
 
-require github.com/prometheus/prometheus v0.316.0
+require github.com/prometheus/prometheus v0.315.1
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

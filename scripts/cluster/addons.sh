@@ -7,6 +7,7 @@
 #   monitoring        Prometheus Operator, one Prometheus and one Alertmanager (namespace monitoring): the
 #                     components' ServiceMonitors, PrometheusRules and AlertmanagerConfigs are consumed
 #   Jaeger v2         OTLP receiver and trace query API (Service monitoring/jaeger)
+#   local-path        the default StorageClass: a PersistentVolumeClaim gets a directory under $CACHE/cluster/volumes
 #
 # Images and manifests come from build-addons.sh (run first when missing). Waits until each add-on works:
 # Traefik answers on its address, the metrics API returns the node's usage, the CRDs are established.
@@ -231,3 +232,114 @@ install_jaeger() {
   wait_until "answer from Jaeger's query API (monitoring/jaeger:16686)" jaeger_answers
 }
 step "Jaeger v$JAEGER_VERSION (OTLP on monitoring/jaeger:4318, query on :16686)" install_jaeger
+
+# --- local-path-provisioner ------------------------------------------------------------------------------------
+# The module's deploy/local-path-storage.yaml with our images, the volumes under the cache (down.sh --purge removes
+# them) and its StorageClass as the cluster default. Ready means: a claim is bound and its directory exists.
+local_path_overlay() { # DIR
+  mkdir -p "$1/base" "$(state_dir)/volumes"
+  cp "$(local_path_dir)/manifests/local-path-storage.yaml" "$1/base/"
+  printf 'resources: [local-path-storage.yaml]\n' >"$1/base/kustomization.yaml"
+  cat >"$1/kustomization.yaml" <<EOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [base]
+images:
+  - name: rancher/local-path-provisioner
+    newName: ${LOCAL_PATH_IMAGE%:*}
+    newTag: ${LOCAL_PATH_IMAGE##*:}
+patches:
+  - target: { kind: Namespace, name: local-path-storage }
+    patch: |-
+      - op: add
+        path: /metadata/labels
+        value: { pod-security.kubernetes.io/enforce: privileged }
+  - target: { kind: StorageClass, name: local-path }
+    patch: |-
+      - op: add
+        path: /metadata/annotations
+        value: { storageclass.kubernetes.io/is-default-class: "true" }
+  - target: { kind: Deployment, name: local-path-provisioner }
+    patch: |-
+      - op: replace
+        path: /spec/template/spec/containers/0/imagePullPolicy
+        value: Never
+  - target: { kind: ConfigMap, name: local-path-config }
+    patch: |-
+      - op: replace
+        path: /data/config.json
+        value: '{"nodePathMap":[{"node":"DEFAULT_PATH_FOR_NON_LISTED_NODES","paths":["$(state_dir)/volumes"]}]}'
+      - op: test
+        path: /data/helperPod.yaml
+        value: |-
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: helper-pod
+          spec:
+            priorityClassName: system-node-critical
+            tolerations:
+              - key: node.kubernetes.io/disk-pressure
+                operator: Exists
+                effect: NoSchedule
+            containers:
+            - name: helper-pod
+              image: busybox
+              imagePullPolicy: IfNotPresent
+      - op: replace
+        path: /data/helperPod.yaml
+        value: |-
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: helper-pod
+          spec:
+            priorityClassName: system-node-critical
+            tolerations:
+              - key: node.kubernetes.io/disk-pressure
+                operator: Exists
+                effect: NoSchedule
+            containers:
+            - name: helper-pod
+              image: $BUSYBOX_IMAGE
+              imagePullPolicy: Never
+EOF
+}
+claim_bound() { [[ $(kubectl_admin -n local-path-storage get pvc goship-storage-check -o jsonpath='{.status.phase}') == Bound ]]; }
+install_local_path() {
+  local overlay
+  import_image "$(local_path_dir)/images/local-path-provisioner.tar" "$LOCAL_PATH_IMAGE"
+  import_image "$(local_path_dir)/images/busybox.tar" "$BUSYBOX_IMAGE"
+  overlay=$(mktemp -d)
+  on_exit "rm -rf '$overlay'"
+  local_path_overlay "$overlay"
+  kubectl_admin apply -k "$overlay" >/dev/null
+  if ! kubectl_admin -n local-path-storage rollout status deploy/local-path-provisioner --timeout "${TIMEOUT}s"; then
+    kubectl_admin -n local-path-storage logs deploy/local-path-provisioner --tail 30 >&2 || true
+    cluster_die "local-path-provisioner did not become ready"
+  fi
+  # A claim binds only once a pod uses it (WaitForFirstConsumer): a throw-away pod and claim prove the whole path.
+  kubectl_admin -n local-path-storage apply -f - >/dev/null <<EOF_CHECK
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: goship-storage-check }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Mi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: goship-storage-check }
+spec:
+  restartPolicy: Never
+  containers:
+    - { name: check, image: $BUSYBOX_IMAGE, imagePullPolicy: Never, command: [sh, -c, "echo ok > /data/ok"], volumeMounts: [{ name: data, mountPath: /data }] }
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: goship-storage-check } }]
+EOF_CHECK
+  if ! wait_until "a bound PersistentVolumeClaim from local-path-provisioner" claim_bound; then
+    kubectl_admin -n local-path-storage describe pvc goship-storage-check | tail -n 10 >&2
+    kubectl_admin -n local-path-storage logs deploy/local-path-provisioner --tail 30 >&2 || true
+    exit 1
+  fi
+  kubectl_admin -n local-path-storage wait --for=jsonpath='{.status.phase}'=Succeeded pod/goship-storage-check --timeout "${TIMEOUT}s" >/dev/null
+  kubectl_admin -n local-path-storage delete pod/goship-storage-check pvc/goship-storage-check --wait=false >/dev/null
+}
+step "local-path-provisioner v$LOCAL_PATH_VERSION (default StorageClass local-path, volumes in $(state_dir)/volumes)" install_local_path

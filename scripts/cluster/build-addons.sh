@@ -10,6 +10,8 @@
 #   $CACHE/prometheus-operator-v<O>/bin/{operator,prometheus-config-reloader}, images/*.tar, crds/*.yaml,
 #     wrapper/{go.mod,go.sum}                                               the module the three above build in
 #   $CACHE/jaeger-v<J>/bin/jaeger, images/jaeger.tar                        trace backend (trimmed main)
+#   $CACHE/local-path-provisioner-v<L>/bin/local-path-provisioner, images/{local-path-provisioner,busybox}.tar,
+#     manifests/local-path-storage.yaml                                     PersistentVolumes on this node
 #
 # Images are single-layer docker-archives (lib.sh make_image_tar) imported into the node's containerd by
 # addons.sh, so nothing is pulled from an image registry. Idempotent: artifacts are written under temporary
@@ -229,6 +231,46 @@ build_jaeger() {
   mv -f "$tmp/jaeger" "$dir/bin/jaeger"
 }
 
+# --- local-path-provisioner ------------------------------------------------------------------------------------
+# No replace directives: `go install` works. Its helper pods need a shell with mkdir and rm: Debian's static
+# busybox, unpacked from the package (apt-get download, no install on the host) into a one-binary image.
+build_local_path() {
+  local dir gobin
+  dir=$(local_path_dir)
+  mkdir -p "$dir/bin"
+  gobin=$(mktemp -d "$dir/.gobin.XXXXXX")
+  on_exit "rm -rf '$gobin'"
+  CGO_ENABLED=0 GOBIN=$gobin go install -trimpath -ldflags "-s -w -X main.VERSION=v$LOCAL_PATH_VERSION" \
+    "github.com/rancher/local-path-provisioner@v$LOCAL_PATH_VERSION"
+  "$gobin/local-path-provisioner" --version >/dev/null
+  mv -f "$gobin/local-path-provisioner" "$dir/bin/local-path-provisioner"
+}
+busybox_image() {
+  local dir tmp root
+  dir=$(local_path_dir)
+  tmp=$(mktemp -d)
+  on_exit "rm -rf '$tmp'"
+  if ! (cd "$tmp" && apt-get download -qq "busybox-static=$BUSYBOX_VERSION" >/dev/null); then
+    apt-cache madison busybox-static >&2 || true
+    cluster_die "busybox-static $BUSYBOX_VERSION is not on the apt mirror (the versions it has are above)"
+  fi
+  dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/pkg"
+  root=$tmp/root
+  mkdir -p "$root/bin" "$root/tmp"
+  chmod 1777 "$root/tmp"
+  install -m 0755 "$tmp/pkg/bin/busybox" "$root/bin/busybox"
+  for applet in sh mkdir rm chmod ls; do ln -s busybox "$root/bin/$applet"; done
+  make_image_tar "$dir/images/busybox.tar" "$BUSYBOX_IMAGE" "$root" '["/bin/sh"]'
+}
+copy_local_path_manifests() {
+  local dir src
+  dir=$(local_path_dir)
+  src=$(module_dir "github.com/rancher/local-path-provisioner@v$LOCAL_PATH_VERSION")/deploy/local-path-storage.yaml
+  [[ -f $src ]] || cluster_die "$src not found in the module"
+  mkdir -p "$dir/manifests"
+  install -m 0644 "$src" "$dir/manifests/local-path-storage.yaml"
+}
+
 image_of() { # DIR BINARY REF USER [IN_DIR]
   local root
   root=$(image_root "$1/bin/$2" "${5:-}")
@@ -288,3 +330,16 @@ else
 fi
 image_current "$(jaeger_dir)" jaeger ||
   step "jaeger image $JAEGER_IMAGE" image_of "$(jaeger_dir)" jaeger "$JAEGER_IMAGE" 65534:65534 /bin
+
+if have "$(local_path_dir)/bin/local-path-provisioner"; then
+  cluster_say "local-path-provisioner v$LOCAL_PATH_VERSION present"
+else
+  step "build local-path-provisioner v$LOCAL_PATH_VERSION" build_local_path
+fi
+# Under /usr/bin: its manifest runs `local-path-provisioner` by name.
+image_current "$(local_path_dir)" local-path-provisioner ||
+  step "local-path-provisioner image $LOCAL_PATH_IMAGE" image_of "$(local_path_dir)" local-path-provisioner "$LOCAL_PATH_IMAGE" 65534:65534 /usr/bin
+have "$(local_path_dir)/images/busybox.tar" ||
+  step "busybox image $BUSYBOX_IMAGE (Debian busybox-static $BUSYBOX_VERSION)" busybox_image
+have "$(local_path_dir)/manifests/local-path-storage.yaml" ||
+  step "local-path-provisioner v$LOCAL_PATH_VERSION manifests (module deploy/)" copy_local_path_manifests

@@ -52,6 +52,13 @@ CONFIG_RELOADER_IMAGE=goship.local/prometheus-config-reloader:v$PROMETHEUS_OPERA
 JAEGER_VERSION=${JAEGER_VERSION:-2.13.0}
 JAEGER_MODULE_VERSION=${JAEGER_MODULE_VERSION:-1.76.0}
 JAEGER_IMAGE=goship.local/jaeger:v$JAEGER_VERSION
+# Storage: Rancher's local-path-provisioner (the provisioner kind and k3s ship) makes a directory per volume under
+# $CACHE/cluster/volumes; its helper pods (mkdir, rm) run Debian's static busybox. v0.0.30 is the newest the proxy
+# serves (v0.0.31/32 refused, v0.0.33 has no checksum-database entry).
+LOCAL_PATH_VERSION=${LOCAL_PATH_VERSION:-0.0.30}
+LOCAL_PATH_IMAGE=goship.local/local-path-provisioner:v$LOCAL_PATH_VERSION
+BUSYBOX_VERSION=${BUSYBOX_VERSION:-1:1.35.0-4+deb12u1+b1}
+BUSYBOX_IMAGE=goship.local/busybox:1.35.0
 # Where the ingress controller listens (host network, loopback only).
 INGRESS_ADDR=${GOSHIP_INGRESS_ADDR:-127.0.0.1:8000}
 INGRESS_ADMIN_ADDR=${GOSHIP_INGRESS_ADMIN_ADDR:-127.0.0.1:8001}
@@ -103,6 +110,7 @@ metrics_server_dir() { printf '%s/metrics-server-v%s\n' "$(cluster_cache)" "$MET
 prometheus_dir() { printf '%s/prometheus-v%s\n' "$(cluster_cache)" "$PROMETHEUS_VERSION"; }
 alertmanager_dir() { printf '%s/alertmanager-v%s\n' "$(cluster_cache)" "$ALERTMANAGER_VERSION"; }
 prometheus_operator_dir() { printf '%s/prometheus-operator-v%s\n' "$(cluster_cache)" "$PROMETHEUS_OPERATOR_VERSION"; }
+local_path_dir() { printf '%s/local-path-provisioner-v%s\n' "$(cluster_cache)" "$LOCAL_PATH_VERSION"; }
 jaeger_dir() { printf '%s/jaeger-v%s\n' "$(cluster_cache)" "$JAEGER_VERSION"; }
 keda_crds_dir() { printf '%s/keda-v%s/crds\n' "$(cluster_cache)" "$KEDA_VERSION"; }
 

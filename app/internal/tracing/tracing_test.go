@@ -42,7 +42,7 @@ func TestResourceHasBuildVersionAndEnvironment(t *testing.T) {
 	attrs := func() map[string]string {
 		m := map[string]string{}
 		for _, kv := range Resource(t.Context(), "1.2.3", logger).Attributes() {
-			m[string(kv.Key)] = kv.Value.Emit()
+			m[string(kv.Key)] = kv.Value.String()
 		}
 		return m
 	}

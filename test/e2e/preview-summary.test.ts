@@ -70,8 +70,12 @@ describe("preview summary, real engine", () => {
 
         const result = summary();
         const markdown = result.stdout;
-        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update**, "), markdown);
+        // The dashboard draws the pods against the autoscaler's bounds, so a new maxReplicas is a new dashboard; a
+        // ConfigMap's data change is a replacement in the Kubernetes provider.
+        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update, 1 to replace**, "), markdown);
         assert.match(markdown, /\| update \| 3 \|/);
+        assert.match(markdown, /\| replace \| 1 \|/);
+        assert.match(row(markdown, "goship-dashboard"), /replace.*`data\["goship\.json"\]`/);
 
         assert.ok(row(markdown, "goship-hpa").includes(`\`spec.maxReplicas\`: ${maxReplicas} → ${maxReplicas + 2}`), markdown);
         const oldDigest = `sha256:${image.digest.slice("sha256:".length, "sha256:".length + 12)}…`;
@@ -83,6 +87,6 @@ describe("preview summary, real engine", () => {
         assert.match(row(markdown, "app"), /`tag`: `src-[0-9a-f]{20}` → `src-[0-9a-f]{20}`/);
         assert.ok(!markdown.includes("#### Warnings"), "the engine warned about nothing");
         const changedRows = markdown.split("\n").filter((line) => /^\| `[^`]+` (update|create|delete|replace)/.test(line));
-        assert.equal(changedRows.length, 3, `only the image, the Deployment and the HPA change:\n${changedRows.join("\n")}`);
+        assert.equal(changedRows.length, 4, `only the image, the Deployment, the HPA and the dashboard change:\n${changedRows.join("\n")}`);
     });
 });

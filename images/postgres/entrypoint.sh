@@ -1,6 +1,6 @@
 #!/bin/sh
 # Initialise PGDATA on first start (as the official postgres image does, from POSTGRES_USER, POSTGRES_PASSWORD and
-# POSTGRES_DB), then run postgres in the foreground, so SIGTERM from the kubelet is a fast, clean shutdown.
+# POSTGRES_DB), then run postgres in the foreground as PID 1, so the stop signal (SIGINT, see the Dockerfile) reaches it.
 set -eu
 : "${PGDATA:=/var/lib/postgresql/data/pgdata}"
 : "${POSTGRES_USER:=postgres}"

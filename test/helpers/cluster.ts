@@ -88,6 +88,9 @@ export interface LoadReport {
     failuresByTarget: Record<string, number>;
     /** Bodies of the responses, counted: which versions answered. */
     bodies: Record<string, number>;
+    /** Every response (status 0: a transport error), in the order sent: what writes were acknowledged. */
+    responses: { method: string; path: string; code: number; body: string }[];
+    latencyP50Ms: number;
     latencyP99Ms: number;
     latencyMaxMs: number;
 }
@@ -122,19 +125,17 @@ export class ConstantLoad {
     static startTargets(options: { targets: LoadTarget[]; ratePerSecond: number; workers?: number }): ConstantLoad {
         const vegeta = vegetaBinary();
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "goship-load-"));
-        const targets = path.join(dir, "targets.txt");
-        fs.writeFileSync(targets, options.targets.map((target, i) => {
-            const headers = Object.entries(target.headers ?? {}).map(([name, value]) => `${name}: ${value}\n`).join("");
-            let body = "";
-            if (target.body !== undefined) {
-                const bodyFile = path.join(dir, `body-${i}`);
-                fs.writeFileSync(bodyFile, target.body);
-                body = `@${bodyFile}\n`;
-            }
-            return `${target.method} ${target.url}\n${headers}${body}`;
-        }).join("\n"));
+        // vegeta's JSON target format: one object per line, bodies inline (base64), so thousands of distinct
+        // writes need no file each.
+        const targets = path.join(dir, "targets.jsonl");
+        fs.writeFileSync(targets, options.targets.map((target) => JSON.stringify({
+            method: target.method,
+            url: target.url,
+            header: Object.fromEntries(Object.entries(target.headers ?? {}).map(([name, value]) => [name, [value]])),
+            ...(target.body === undefined ? {} : { body: Buffer.from(target.body).toString("base64") }),
+        }) + "\n").join(""));
         const child = spawn(vegeta, [
-            "attack", `-targets=${targets}`, `-rate=${options.ratePerSecond}/1s`, "-duration=0", "-timeout=5s",
+            "attack", "-format=json", `-targets=${targets}`, `-rate=${options.ratePerSecond}/1s`, "-duration=0", "-timeout=5s",
             `-workers=${options.workers ?? 10}`, `-output=${path.join(dir, "results.bin")}`,
         ], { stdio: ["ignore", "ignore", "pipe"] });
         return new ConstantLoad(child, dir, vegeta);
@@ -150,11 +151,13 @@ export class ConstantLoad {
         const encoded = spawnSync(this.vegeta, ["encode", "-to=json", results], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }).stdout;
         const bodies: Record<string, number> = {};
         const failuresByTarget: Record<string, number> = {};
+        const responses: LoadReport["responses"] = [];
         for (const line of encoded.split("\n").filter(Boolean)) {
             const result = JSON.parse(line) as { body?: string; method: string; url: string; code: number };
             const body = Buffer.from(result.body ?? "", "base64").toString("utf8");
             bodies[body] = (bodies[body] ?? 0) + 1;
             const target = `${result.method} ${new URL(result.url).pathname}`;
+            responses.push({ method: result.method, path: new URL(result.url).pathname, code: result.code, body });
             failuresByTarget[target] = (failuresByTarget[target] ?? 0) + (result.code >= 200 && result.code < 300 ? 0 : 1);
         }
         fs.rmSync(this.dir, { recursive: true, force: true });
@@ -168,6 +171,8 @@ export class ConstantLoad {
             failures,
             failuresByTarget,
             bodies,
+            responses,
+            latencyP50Ms: report.latencies["50th"] / 1e6,
             latencyP99Ms: report.latencies["99th"] / 1e6,
             latencyMaxMs: report.latencies.max / 1e6,
         };

@@ -5,12 +5,14 @@
 #
 #   Debian packages → node modules → Docker engine → Pulumi toolchain (built from the Go module proxy)
 #   → local stack selected → authenticated registry on 127.0.0.1:5000 → offline base images pushed to it
+#   → the local database's PostgreSQL image (Debian packages) pushed to it
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/steps.sh
 . scripts/lib/steps.sh
 
-PACKAGES=(docker.io docker-registry apache2-utils debootstrap curl jq gcc wrk)
+# postgresql-15: the Go tests start a throw-away server (app/internal/pgtest); the cluster runs its own image.
+PACKAGES=(docker.io docker-registry apache2-utils debootstrap curl jq gcc wrk postgresql-15)
 REGISTRY=127.0.0.1:5000
 
 install_packages() {
@@ -44,13 +46,13 @@ registry() {
   GOSHIP_REGISTRY_PASSWORD=$(pulumi config get goship:registryPassword --stack local) bash scripts/registry.sh
 }
 
-# Logs in with a throw-away DOCKER_CONFIG, so the registry password is on disk only for the push.
-base_images() {
+# Runs "$@" logged in to the registry with a throw-away DOCKER_CONFIG, so the password is on disk only for the push.
+with_registry_login() {
   local docker_config status=0
   docker_config=$(mktemp -d)
   pulumi config get goship:registryPassword --stack local |
     DOCKER_CONFIG=$docker_config docker login "$REGISTRY" --username "$(pulumi config get goship:registryUsername --stack local)" --password-stdin >/dev/null
-  DOCKER_CONFIG=$docker_config bash scripts/base-images.sh "$REGISTRY" || status=$?
+  DOCKER_CONFIG=$docker_config "$@" || status=$?
   rm -rf "$docker_config"
   return "$status"
 }
@@ -61,4 +63,5 @@ step "Docker engine" bash scripts/docker-engine.sh
 step "Pulumi toolchain" bash scripts/toolchain/pulumi.sh
 step "local stack" local_stack
 step "local registry" registry
-step "base images" base_images
+step "base images" with_registry_login bash scripts/base-images.sh "$REGISTRY"
+step "PostgreSQL image" with_registry_login bash scripts/database/postgres-image.sh "$REGISTRY"

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { after, before, describe, it } from "node:test";
-import { ConstantLoad, LoadReport, ingressGet, kubectl, kubectlJson, readyPods, requireCluster, waitFor } from "../helpers/cluster";
+import { ConstantLoad, INGRESS, LoadReport, httpRequest, ingressGet, kubectl, kubectlJson, readyPods, requireCluster, waitFor } from "../helpers/cluster";
 import { ProjectCopy, changedSteps, registryDigest } from "../helpers/real-engine";
 
 const REGISTRY = "127.0.0.1:5000";
@@ -175,10 +175,13 @@ describe("local stack, real engine, local cluster", () => {
         // Straight to the pods, no proxy that could retry: keep-alive connections to the Service's cluster IP, which
         // kube-proxy pins to one pod each, so every old pod's shutdown meets connections with requests on them.
         const clusterIp = kubectlJson(["-n", NAMESPACE, "get", "service", "goship"]).spec.clusterIP as string;
+        const created = await httpRequest({ ...INGRESS, hostHeader: HOST, method: "POST", path: "/api/v1/users", body: { name: "Ada", email: "ada@example.com" } });
+        assert.equal(created.status, 201, created.body);
+        const userId = (JSON.parse(created.body) as { id: number }).id;
         const direct = ConstantLoad.startTargets({
             targets: [
                 { method: "GET", url: `http://${clusterIp}/ping` },
-                { method: "PUT", url: `http://${clusterIp}/api/v1/users/1`, headers: { "Content-Type": "application/json" }, body: '{"name":"Ada","email":"ada@example.com"}' },
+                { method: "PUT", url: `http://${clusterIp}/api/v1/users/${userId}`, headers: { "Content-Type": "application/json" }, body: '{"name":"Ada","email":"ada@example.com"}' },
             ],
             ratePerSecond: 50,
         });

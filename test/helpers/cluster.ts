@@ -54,16 +54,27 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T
 }
 
 /** GET through the Ingress with a Host header (the Ingress rule's host). */
-export function ingressGet(urlPath: string, host: string): Promise<{ status: number; body: string }> {
+export async function ingressGet(urlPath: string, host: string): Promise<{ status: number; body: string }> {
+    const { status, body } = await httpRequest({ ...INGRESS, hostHeader: host, method: "GET", path: urlPath });
+    return { status, body };
+}
+
+/** One HTTP request to an address (a pod, a cluster IP, or the Ingress with a Host header), a JSON body, answered in full. */
+export function httpRequest(options: { host: string; port: number; method: string; path: string; hostHeader?: string; body?: unknown }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     return new Promise((resolve, reject) => {
-        const request = http.get({ ...INGRESS, path: urlPath, headers: { Host: host }, timeout: 5000 }, (response) => {
+        const request = http.request({
+            host: options.host, port: options.port, method: options.method, path: options.path, timeout: 5000,
+            headers: { ...(options.hostHeader ? { Host: options.hostHeader } : {}), ...(payload ? { "Content-Type": "application/json" } : {}) },
+        }, (response) => {
             let body = "";
             response.setEncoding("utf8");
             response.on("data", (chunk: string) => (body += chunk));
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
         });
-        request.on("timeout", () => request.destroy(new Error(`GET ${urlPath} timed out`)));
+        request.on("timeout", () => request.destroy(new Error(`${options.method} ${options.path} timed out`)));
         request.on("error", reject);
+        request.end(payload);
     });
 }
 

@@ -44,7 +44,7 @@ func newFixture(t testing.TB, opts ...func(*Options)) *fixture {
 		Logger:       slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Readiness:    f.readiness,
 		Metrics:      middleware.NewMetrics(f.registry),
-		Users:        users.NewStore(10, testSeed...),
+		Users:        users.NewMemory(10, testSeed...),
 		MaxBodyBytes: testBodyLimit,
 	}
 	for _, opt := range opts {
@@ -265,7 +265,7 @@ func TestValidationMessagesNameTheFields(t *testing.T) {
 }
 
 func TestCreateWhenStoreIsFull(t *testing.T) {
-	f := newFixture(t, func(o *Options) { o.Users = users.NewStore(2, testSeed...) })
+	f := newFixture(t, func(o *Options) { o.Users = users.NewMemory(2, testSeed...) })
 	rec := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`))
 	if rec.Code != http.StatusInsufficientStorage {
 		t.Errorf("status = %d, want 507; body %s", rec.Code, rec.Body)
@@ -436,7 +436,7 @@ func TestTrustedProxies(t *testing.T) {
 func TestInvalidTrustedProxyIsAnError(t *testing.T) {
 	_, err := NewRouter(Options{
 		Logger: slog.New(slog.DiscardHandler), Readiness: &health.Readiness{},
-		Metrics: middleware.NewMetrics(prometheus.NewRegistry()), Users: users.NewStore(1),
+		Metrics: middleware.NewMetrics(prometheus.NewRegistry()), Users: users.NewMemory(1),
 		TrustedProxies: []string{"not-an-ip"}, MaxBodyBytes: 1,
 	})
 	if err == nil {

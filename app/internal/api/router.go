@@ -29,8 +29,8 @@ type Options struct {
 
 	// Optional: each zero value leaves its middleware out, so that it costs nothing.
 	ReadinessCheck    func(context.Context) error // nil: readiness is the lifecycle alone; see probeHandlers
-	TracerProvider    trace.TracerProvider // nil: no tracing
-	FaultDelay        time.Duration        // see middleware.Fault
+	TracerProvider    trace.TracerProvider        // nil: no tracing
+	FaultDelay        time.Duration               // see middleware.Fault
 	FaultErrorPercent int
 }
 

@@ -87,7 +87,14 @@ func (f *fixture) logLines(t *testing.T) []map[string]any {
 	return lines
 }
 
+// TestRoutes holds both stores to the same API semantics.
 func TestRoutes(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) { testRoutes(t, kind) })
+	}
+}
+
+func testRoutes(t *testing.T, kind string) {
 	tests := []struct {
 		name       string
 		req        *http.Request
@@ -151,7 +158,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t)
+			f := newFixture(t, withStore(newTestStore(t, kind)))
 			rec := f.do(tt.req)
 			body := rec.Body.String()
 			if rec.Code != tt.wantStatus {
@@ -273,14 +280,23 @@ func TestCreateWhenStoreIsFull(t *testing.T) {
 }
 
 func TestCreatedUserCanBeFetched(t *testing.T) {
-	f := newFixture(t)
-	created := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
-	location := created.Header().Get("Location")
-	got := f.do(httptest.NewRequest("GET", location, nil))
-	if got.Code != 200 {
-		t.Fatalf("GET %s = %d", location, got.Code)
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) {
+			f := newFixture(t, withStore(newTestStore(t, kind)))
+			created := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
+			location := created.Header().Get("Location")
+			got := f.do(httptest.NewRequest("GET", location, nil))
+			if got.Code != 200 {
+				t.Fatalf("GET %s = %d", location, got.Code)
+			}
+			assertJSONEqual(t, got.Body.String(), created.Body.String())
+			// The same address twice is two users: the API has never refused a duplicate.
+			again := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
+			if again.Code != 201 || again.Header().Get("Location") == location {
+				t.Errorf("second POST of the same email = %d, Location %q; want 201 and a new id", again.Code, again.Header().Get("Location"))
+			}
+		})
 	}
-	assertJSONEqual(t, got.Body.String(), created.Body.String())
 }
 
 func TestReadyzFollowsReadiness(t *testing.T) {

@@ -160,7 +160,7 @@ func TestLoadRequiresDatabaseURLForPostgres(t *testing.T) {
 // A refused DATABASE_URL is echoed, but never its password.
 func TestDatabaseURLIsRedacted(t *testing.T) {
 	for _, value := range []string{
-		"postgres://goship:s3cret-pw@db:5432",                  // no database name
+		"postgres://goship:s3cret-pw@db:5432",                 // no database name
 		"postgres://goship:s3cret-pw@db/goship?sslmode=bogus", // pgconn refuses it
 		"postgres://goship:s3cret-pw@db:99999/goship",         // url.Parse refuses it
 		"mysql://goship@db/goship?password=s3cret-pw",

@@ -40,13 +40,14 @@ const startTimeout = 60 * time.Second
 type Server struct {
 	Port int
 
-	dir     string // owned by the server's OS user
-	bin     string
-	cred    *syscall.Credential // nil: run as ourselves
-	mu      sync.Mutex
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	counter atomic.Int64
+	dir       string // owned by the server's OS user
+	bin       string
+	cred      *syscall.Credential // nil: run as ourselves
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+	exited    chan struct{}
+	counter   atomic.Int64
+	templates map[string]bool // made by CreateTemplate
 }
 
 var (
@@ -286,8 +287,16 @@ func (s *Server) URL(database string) string {
 // and returns its URL.
 func (s *Server) NewDatabase(t testing.TB) string {
 	t.Helper()
+	return s.NewDatabaseFrom(t, "template1")
+}
+
+// NewDatabaseFrom is NewDatabase with a copy of template (CREATE DATABASE …
+// TEMPLATE: a file copy, much cheaper than replaying its migrations); nothing
+// may be connected to template.
+func (s *Server) NewDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
 	name := fmt.Sprintf("t%d_%s", s.counter.Add(1), sanitize(t.Name()))
-	s.Exec(t, "postgres", "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	s.Exec(t, "postgres", "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{template}.Sanitize())
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -301,6 +310,25 @@ func (s *Server) NewDatabase(t testing.TB) string {
 		}
 	})
 	return s.URL(name)
+}
+
+// CreateTemplate creates database name once per server, with setup given its
+// URL, for NewDatabaseFrom; later calls return at once.
+func (s *Server) CreateTemplate(t testing.TB, name string, setup func(url string) error) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.templates[name] {
+		return
+	}
+	s.Exec(t, "postgres", "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	if err := setup(s.URL(name)); err != nil {
+		t.Fatalf("pgtest: template %s: %v", name, err)
+	}
+	if s.templates == nil {
+		s.templates = map[string]bool{}
+	}
+	s.templates[name] = true
 }
 
 // Database is the name of the database a URL from NewDatabase points at.

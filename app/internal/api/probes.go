@@ -31,9 +31,16 @@ func (p probeHandlers) readyz(c *gin.Context) {
 	}
 	if p.check != nil {
 		if err := p.check(c.Request.Context()); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not_ready", "reason": err.Error()})
+			c.JSON(http.StatusServiceUnavailable, notReady{Status: "not_ready", Reason: err.Error()})
 			return
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": state.String()})
+}
+
+// notReady is a struct, not a gin.H, so "status" comes first as in every
+// other answer of /readyz.
+type notReady struct {
+	Status string `json:"status"`
+	Reason string `json:"reason"`
 }

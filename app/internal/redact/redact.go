@@ -25,7 +25,7 @@ func URL(rawURL string) string {
 	_, hasPassword := u.User.Password()
 	q := u.Query()
 	if !hasPassword && !q.Has("password") {
-		return rawURL // nothing to hide: the value as given
+		return maskKeyValues(rawURL) // as given, unless a keyword/value DSN holds password=
 	}
 	if q.Has("password") {
 		q.Set("password", Mask)

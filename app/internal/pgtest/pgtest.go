@@ -89,13 +89,19 @@ func Shared(t testing.TB) *Server {
 // call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
+
+// Cleanup removes the shared server and the template, for a TestMain that
+// does more than Main.
+func Cleanup() {
 	if shared.srv != nil {
 		shared.srv.Remove()
 	}
 	if templateDir != "" {
 		os.RemoveAll(filepath.Dir(templateDir))
 	}
-	os.Exit(code)
 }
 
 // Start makes a new cluster from the template and starts it.

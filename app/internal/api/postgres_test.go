@@ -48,7 +48,8 @@ func readyz(f *fixture) (int, string) {
 func TestDatabaseOutage(t *testing.T) {
 	server := pgtest.New(t)
 	const timeout = time.Second
-	db, _ := openTestDatabase(t, server, database.Options{MaxConns: 4, QueryTimeout: timeout}, prometheus.NewRegistry())
+	registry := prometheus.NewRegistry()
+	db, _ := openTestDatabase(t, server, database.Options{MaxConns: 4, QueryTimeout: timeout}, registry)
 	f := newFixture(t, withStore(users.NewPostgres(db)), func(o *Options) { o.ReadinessCheck = db.SchemaCheck(2) })
 	if code, body := readyz(f); code != 200 || body != `{"status":"ready"}` {
 		t.Fatalf("readyz = %d %s before the outage", code, body)
@@ -69,6 +70,9 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	if rec := f.do(httptest.NewRequest("GET", "/livez", nil)); rec.Code != 200 {
 		t.Errorf("livez = %d during the outage: it must not depend on the database", rec.Code)
+	}
+	if n := counter(t, registry, "goship_db_query_errors_total", map[string]string{"operation": "users.create", "kind": "unavailable"}); n != 1 {
+		t.Errorf("goship_db_query_errors_total{operation=users.create,kind=unavailable} = %v, want 1", n)
 	}
 
 	if err := server.Restart(); err != nil {
@@ -170,5 +174,28 @@ func gauge(t *testing.T, registry *prometheus.Registry, name string) float64 {
 		}
 	}
 	t.Fatalf("no metric %s", name)
+	return 0
+}
+
+func counter(t *testing.T, registry *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, family := range families {
+		if family.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range family.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if want, ok := labels[l.GetName()]; ok && want != l.GetValue() {
+					continue metrics
+				}
+			}
+			return m.GetCounter().GetValue()
+		}
+	}
 	return 0
 }

@@ -117,6 +117,7 @@ func testRoutes(t *testing.T, kind string) {
 		{name: "id signed", req: httptest.NewRequest("GET", "/api/v1/users/+1", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "id fractional", req: httptest.NewRequest("GET", "/api/v1/users/1.5", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "id overflows uint64", req: httptest.NewRequest("GET", "/api/v1/users/18446744073709551616", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
+		{name: "id beyond bigint", req: httptest.NewRequest("GET", "/api/v1/users/9223372036854775808", nil), wantStatus: 404, wantCode: apierror.CodeNotFound},
 		{name: "id escaped space", req: httptest.NewRequest("GET", "/api/v1/users/%201", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "create user", req: jsonRequest("POST", "/api/v1/users", `{"name":"Edsger","email":"ed@example.com"}`), wantStatus: 201,
 			wantJSON: `{"id":3,"name":"Edsger","email":"ed@example.com"}`, wantHeader: map[string]string{"Location": "/api/v1/users/3"}},

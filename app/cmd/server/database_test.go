@@ -70,7 +70,7 @@ func TestMigrateThenServeFromOneDatabase(t *testing.T) {
 	}
 
 	env := []string{"USERS_STORE=postgres", "DATABASE_URL=" + url, "SHUTDOWN_DRAIN_DELAY=0s"}
-	first, second := start(t, env...), start(t, env...)
+	first, second := start(t, append(env, "SHUTDOWN_DRAIN_DELAY=2s")...), start(t, env...)
 	if code, body := get(t, first.publicURL+"/readyz"); code != 200 {
 		t.Fatalf("readyz = %d %s", code, body)
 	}
@@ -89,8 +89,21 @@ func TestMigrateThenServeFromOneDatabase(t *testing.T) {
 		!strings.Contains(body, `goship_db_query_duration_seconds_count{operation="users.create"} 1`) {
 		t.Errorf("metrics lack the pool or query series: %d", code)
 	}
+	// The pool outlives the drain: a write during it is still answered from the database.
+	first.signal(syscall.SIGTERM)
+	first.waitFor("shutdown: draining; readiness is now 503", 5*time.Second)
+	resp, err = http.Post(first.publicURL+"/api/v1/users", "application/json", strings.NewReader(`{"name":"Late","email":"late@example.com"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Errorf("POST during the drain = %d, want 201", resp.StatusCode)
+	}
 	for _, p := range []*process{first, second} {
-		p.signal(syscall.SIGTERM)
+		if p == second {
+			p.signal(syscall.SIGTERM)
+		}
 		if code := p.waitExit(10 * time.Second); code != 0 {
 			t.Errorf("exit code %d after SIGTERM, want 0", code)
 		}

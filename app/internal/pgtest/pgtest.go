@@ -142,13 +142,21 @@ func binDir() string {
 	return DefaultBin
 }
 
-func initTemplate() (string, error) {
-	bin := binDir()
+// checkBinaries says how to install what is missing: the tests then fail, never skip.
+func checkBinaries(bin string) error {
 	for _, tool := range []string{"initdb", "postgres"} {
 		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
-			return "", fmt.Errorf("pgtest: PostgreSQL server binaries not found (%v): install them with "+
+			return fmt.Errorf("pgtest: PostgreSQL server binaries not found (%v): install them with "+
 				"`apt-get install postgresql-15` (Debian), or set PGTEST_BIN to the bindir of another installation", err)
 		}
+	}
+	return nil
+}
+
+func initTemplate() (string, error) {
+	bin := binDir()
+	if err := checkBinaries(bin); err != nil {
+		return "", err
 	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")

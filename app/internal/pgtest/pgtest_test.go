@@ -42,3 +42,13 @@ func TestServerPasswordStopRestart(t *testing.T) {
 		t.Errorf("a wrong password over TCP: %v, want password authentication failed", err)
 	}
 }
+
+func TestMissingBinariesSayHowToInstallThem(t *testing.T) {
+	err := checkBinaries(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "apt-get install postgresql-15") {
+		t.Errorf("checkBinaries(an empty dir) = %v, want how to install PostgreSQL", err)
+	}
+	if err := checkBinaries(binDir()); err != nil {
+		t.Error(err)
+	}
+}

@@ -30,7 +30,7 @@ func assertUnavailable(t *testing.T, f *fixture, req *http.Request, deadline tim
 		t.Errorf("%s %s = %d, Retry-After %q; want 503 and 1; body %s", req.Method, req.URL, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
 	assertJSONEqual(t, rec.Body.String(), unavailableJSON)
-	if elapsed > deadline+500*time.Millisecond {
+	if elapsed > deadline+time.Second { // a margin for a loaded machine; a hang would be unbounded
 		t.Errorf("%s %s took %s, want about the query deadline %s", req.Method, req.URL, elapsed, deadline)
 	}
 	if strings.Contains(f.logs.String(), pgtest.Password) {
@@ -107,7 +107,7 @@ func TestHangingDatabaseAnswersWithinTheDeadline(t *testing.T) {
 
 	start := time.Now()
 	code, body := readyz(f)
-	if code != 503 || body != `{"status":"not_ready","reason":"database unavailable"}` || time.Since(start) > timeout+500*time.Millisecond {
+	if code != 503 || body != `{"status":"not_ready","reason":"database unavailable"}` || time.Since(start) > timeout+time.Second {
 		t.Errorf("readyz = %d %s after %s", code, body, time.Since(start))
 	}
 }

@@ -67,7 +67,7 @@ say "contents ok: no shell"
 # --- run --------------------------------------------------------------------------
 # Hardened like the Kubernetes pod: read-only root, no capabilities.
 container="$(docker run -d --read-only --cap-drop ALL --security-opt no-new-privileges \
-  -e SHUTDOWN_DRAIN_DELAY=1s -e SHUTDOWN_TIMEOUT=5s \
+  -e SHUTDOWN_DRAIN_DELAY=1s -e SHUTDOWN_TIMEOUT=5s -e USERS_STORE=memory \
   -p 127.0.0.1::8080 -p 127.0.0.1::9090 "$image")"
 trap 'docker rm -f "$container" >/dev/null 2>&1 || true' EXIT
 public="$(docker port "$container" 8080/tcp | head -n1)"

@@ -7,7 +7,8 @@ import spec = require("./service-variables.json");
 
 export interface ServiceVariable {
     name: string;
-    kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count" | "integer" | "enum" | "url" | "ratio";
+    kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count" | "integer" | "enum" | "url" | "ratio"
+        | "postgres-url";
     default: string;
     description: string;
     min?: number;
@@ -56,6 +57,24 @@ function isHttpUrl(text: string): boolean {
     }
 }
 
+/** libpq's sslmode values, which pgx's ParseConfig also requires. */
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
+
+/**
+ * url.Parse with a postgres or postgresql scheme, a host and a database name, then what pgx's ParseConfig refuses of
+ * such a URL (a port above 65535 fails WHATWG parsing too; an unknown sslmode is checked here).
+ */
+function isPostgresUrl(text: string): boolean {
+    try {
+        const url = new URL(text);
+        const sslmode = url.searchParams.get("sslmode");
+        return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== ""
+            && url.pathname.replace(/^\/+/, "") !== "" && (sslmode === null || SSL_MODES.includes(sslmode));
+    } catch {
+        return false;
+    }
+}
+
 function inRange(value: number | undefined, min = -Infinity, max = Infinity): boolean {
     return value !== undefined && value >= min && value <= max;
 }
@@ -77,6 +96,8 @@ export function variableRule(variable: ServiceVariable): Rule {
                 return (variable.values ?? []).includes(text.toLowerCase());
             case "url":
                 return isHttpUrl(text);
+            case "postgres-url":
+                return isPostgresUrl(text);
             case "ip-address":
                 return isIpAddress(text, { zone: true });
             case "proxies":

@@ -12,5 +12,5 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(server.Main(version, os.LookupEnv, os.Stdout))
+	os.Exit(server.Main(version, os.Args[1:], os.LookupEnv, os.Stdout))
 }

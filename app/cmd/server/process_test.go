@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goship/app/internal/pgtest"
 )
 
 var binaryPath string
@@ -44,6 +46,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Cleanup()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -111,7 +114,8 @@ func startDrainingStdoutAt(t *testing.T, bytesPerSecond int, env ...string) *pro
 	t.Helper()
 	p := &process{t: t, exited: make(chan struct{})}
 	p.cmd = exec.Command(binaryPath)
-	p.cmd.Env = append([]string{"PORT=0", "ADMIN_PORT=0", "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug"}, env...)
+	// The memory store unless env names a database (the last value of a key wins).
+	p.cmd.Env = append([]string{"PORT=0", "ADMIN_PORT=0", "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug", "USERS_STORE=memory"}, env...)
 	// An os.Pipe, not StdoutPipe: Wait closes StdoutPipe's reader when the
 	// process exits, losing what is still in the pipe; this one is read to EOF.
 	stdout, stdoutWriter, err := os.Pipe()
@@ -391,7 +395,7 @@ func TestBusyPortFailsStartup(t *testing.T) {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	cmd := exec.Command(binaryPath)
-	cmd.Env = []string{"LISTEN_HOST=127.0.0.1", fmt.Sprintf("PORT=%d", port), "ADMIN_PORT=0"}
+	cmd.Env = []string{"LISTEN_HOST=127.0.0.1", fmt.Sprintf("PORT=%d", port), "ADMIN_PORT=0", "USERS_STORE=memory"}
 	out, err := cmd.Output()
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
@@ -423,6 +427,9 @@ func TestInvalidConfiguration(t *testing.T) {
 		{[]string{"IDLE_TIMEOUT=0"}, `IDLE_TIMEOUT: expected a positive Go duration such as "2m0s", got "0"`},
 		{[]string{"MAX_HEADER_BYTES=64KiB"}, `MAX_HEADER_BYTES: expected an integer number of bytes from 1 to 1073741824, got "64KiB"`},
 		{[]string{"MAX_BODY_BYTES=0"}, `MAX_BODY_BYTES: expected an integer number of bytes from 1 to 1073741824, got "0"`},
+		{[]string{"USERS_STORE=postgres"}, `DATABASE_URL: required when USERS_STORE=postgres (the default): a postgres:// URL such as postgres://goship@db:5432/goship; or USERS_STORE=memory for development`},
+		{[]string{"USERS_STORE=postgres", "DATABASE_URL=postgres://goship:s3cret-pw@db/goship?sslmode=bogus"}, `DATABASE_URL: expected a postgres:// or postgresql:// URL with a host and a database name such as postgres://goship@db:5432/goship, got "postgres://goship:xxxxx@db/goship?sslmode=bogus"`},
+		{[]string{"DB_MAX_CONNS=1000"}, `DB_MAX_CONNS: expected an integer from 1 to 100, got "1000"`},
 		{
 			[]string{"PORT=x", "LOG_LEVEL=loud", "SHUTDOWN_TIMEOUT=never"},
 			`invalid configuration: PORT: expected an integer from 0 to 65535, got "x"; LOG_LEVEL: expected one of debug, info, warn, error, got "loud"; SHUTDOWN_TIMEOUT: expected a positive Go duration such as "20s", got "never"`,
@@ -433,7 +440,7 @@ func TestInvalidConfiguration(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, binaryPath) // killed if it starts serving
-			cmd.Env = append([]string{"LISTEN_HOST=127.0.0.1", "ADMIN_PORT=0"}, tt.env...)
+			cmd.Env = append([]string{"LISTEN_HOST=127.0.0.1", "ADMIN_PORT=0", "USERS_STORE=memory"}, tt.env...)
 			out, err := cmd.Output()
 			if ctx.Err() != nil {
 				t.Fatal("server with invalid configuration did not exit; it must not start")
@@ -441,6 +448,9 @@ func TestInvalidConfiguration(t *testing.T) {
 			var exitErr *exec.ExitError
 			if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
 				t.Fatalf("exit = %v, want code 2; output %s", err, out)
+			}
+			if strings.Contains(string(out), "s3cret-pw") {
+				t.Errorf("the output holds the password: %s", out)
 			}
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 			var entry map[string]any

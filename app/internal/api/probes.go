@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -11,9 +12,11 @@ import (
 // probeHandlers serve the Kubernetes probes (the kube-apiserver convention):
 // /livez says the process can serve at all and checks no dependency, so a
 // dependency outage never causes a restart storm; /readyz says whether traffic
-// should be routed here.
+// should be routed here: the lifecycle, then check (the database), whose
+// error is the reason given.
 type probeHandlers struct {
 	readiness *health.Readiness
+	check     func(context.Context) error
 }
 
 func (p probeHandlers) livez(c *gin.Context) {
@@ -22,9 +25,22 @@ func (p probeHandlers) livez(c *gin.Context) {
 
 func (p probeHandlers) readyz(c *gin.Context) {
 	state := p.readiness.State()
-	status := http.StatusOK
 	if state != health.Ready {
-		status = http.StatusServiceUnavailable
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": state.String()})
+		return
 	}
-	c.JSON(status, gin.H{"status": state.String()})
+	if p.check != nil {
+		if err := p.check(c.Request.Context()); err != nil {
+			c.JSON(http.StatusServiceUnavailable, notReady{Status: "not_ready", Reason: err.Error()})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": state.String()})
+}
+
+// notReady is a struct, not a gin.H, so "status" comes first as in every
+// other answer of /readyz.
+type notReady struct {
+	Status string `json:"status"`
+	Reason string `json:"reason"`
 }

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -22,13 +23,14 @@ type Options struct {
 	Logger         *slog.Logger
 	Readiness      *health.Readiness
 	Metrics        *middleware.Metrics
-	Users          *users.Store
+	Users          users.Store
 	TrustedProxies []string // nil trusts no proxy: ClientIP is the peer address
 	MaxBodyBytes   int64
 
 	// Optional: each zero value leaves its middleware out, so that it costs nothing.
-	TracerProvider    trace.TracerProvider // nil: no tracing
-	FaultDelay        time.Duration        // see middleware.Fault
+	ReadinessCheck    func(context.Context) error // nil: readiness is the lifecycle alone; see probeHandlers
+	TracerProvider    trace.TracerProvider        // nil: no tracing
+	FaultDelay        time.Duration               // see middleware.Fault
 	FaultErrorPercent int
 }
 
@@ -74,7 +76,7 @@ func NewRouter(opts Options) (*gin.Engine, error) {
 
 	// Load balancers and uptime checkers probe with HEAD: every GET route
 	// answers HEAD too (net/http sends the headers without the body).
-	probes := probeHandlers{readiness: opts.Readiness}
+	probes := probeHandlers{readiness: opts.Readiness, check: opts.ReadinessCheck}
 	r.Match(getAndHead, "/ping", ping)
 	r.Match(getAndHead, "/livez", probes.livez)
 	r.Match(getAndHead, "/readyz", probes.readyz)

@@ -44,7 +44,7 @@ func newFixture(t testing.TB, opts ...func(*Options)) *fixture {
 		Logger:       slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Readiness:    f.readiness,
 		Metrics:      middleware.NewMetrics(f.registry),
-		Users:        users.NewStore(10, testSeed...),
+		Users:        users.NewMemory(10, testSeed...),
 		MaxBodyBytes: testBodyLimit,
 	}
 	for _, opt := range opts {
@@ -87,7 +87,14 @@ func (f *fixture) logLines(t *testing.T) []map[string]any {
 	return lines
 }
 
+// TestRoutes holds both stores to the same API semantics.
 func TestRoutes(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) { testRoutes(t, kind) })
+	}
+}
+
+func testRoutes(t *testing.T, kind string) {
 	tests := []struct {
 		name       string
 		req        *http.Request
@@ -110,6 +117,7 @@ func TestRoutes(t *testing.T) {
 		{name: "id signed", req: httptest.NewRequest("GET", "/api/v1/users/+1", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "id fractional", req: httptest.NewRequest("GET", "/api/v1/users/1.5", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "id overflows uint64", req: httptest.NewRequest("GET", "/api/v1/users/18446744073709551616", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
+		{name: "id beyond bigint", req: httptest.NewRequest("GET", "/api/v1/users/9223372036854775808", nil), wantStatus: 404, wantCode: apierror.CodeNotFound},
 		{name: "id escaped space", req: httptest.NewRequest("GET", "/api/v1/users/%201", nil), wantStatus: 400, wantCode: apierror.CodeInvalidArgument},
 		{name: "create user", req: jsonRequest("POST", "/api/v1/users", `{"name":"Edsger","email":"ed@example.com"}`), wantStatus: 201,
 			wantJSON: `{"id":3,"name":"Edsger","email":"ed@example.com"}`, wantHeader: map[string]string{"Location": "/api/v1/users/3"}},
@@ -151,7 +159,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t)
+			f := newFixture(t, withStore(newTestStore(t, kind)))
 			rec := f.do(tt.req)
 			body := rec.Body.String()
 			if rec.Code != tt.wantStatus {
@@ -265,7 +273,7 @@ func TestValidationMessagesNameTheFields(t *testing.T) {
 }
 
 func TestCreateWhenStoreIsFull(t *testing.T) {
-	f := newFixture(t, func(o *Options) { o.Users = users.NewStore(2, testSeed...) })
+	f := newFixture(t, func(o *Options) { o.Users = users.NewMemory(2, testSeed...) })
 	rec := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"a@b.co"}`))
 	if rec.Code != http.StatusInsufficientStorage {
 		t.Errorf("status = %d, want 507; body %s", rec.Code, rec.Body)
@@ -273,14 +281,23 @@ func TestCreateWhenStoreIsFull(t *testing.T) {
 }
 
 func TestCreatedUserCanBeFetched(t *testing.T) {
-	f := newFixture(t)
-	created := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
-	location := created.Header().Get("Location")
-	got := f.do(httptest.NewRequest("GET", location, nil))
-	if got.Code != 200 {
-		t.Fatalf("GET %s = %d", location, got.Code)
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) {
+			f := newFixture(t, withStore(newTestStore(t, kind)))
+			created := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
+			location := created.Header().Get("Location")
+			got := f.do(httptest.NewRequest("GET", location, nil))
+			if got.Code != 200 {
+				t.Fatalf("GET %s = %d", location, got.Code)
+			}
+			assertJSONEqual(t, got.Body.String(), created.Body.String())
+			// The same address twice is two users: the API has never refused a duplicate.
+			again := f.do(jsonRequest("POST", "/api/v1/users", `{"name":"Barbara","email":"bl@example.com"}`))
+			if again.Code != 201 || again.Header().Get("Location") == location {
+				t.Errorf("second POST of the same email = %d, Location %q; want 201 and a new id", again.Code, again.Header().Get("Location"))
+			}
+		})
 	}
-	assertJSONEqual(t, got.Body.String(), created.Body.String())
 }
 
 func TestReadyzFollowsReadiness(t *testing.T) {
@@ -436,7 +453,7 @@ func TestTrustedProxies(t *testing.T) {
 func TestInvalidTrustedProxyIsAnError(t *testing.T) {
 	_, err := NewRouter(Options{
 		Logger: slog.New(slog.DiscardHandler), Readiness: &health.Readiness{},
-		Metrics: middleware.NewMetrics(prometheus.NewRegistry()), Users: users.NewStore(1),
+		Metrics: middleware.NewMetrics(prometheus.NewRegistry()), Users: users.NewMemory(1),
 		TrustedProxies: []string{"not-an-ip"}, MaxBodyBytes: 1,
 	})
 	if err == nil {

@@ -22,7 +22,7 @@ import (
 
 // userHandlers serve /api/v1/users.
 type userHandlers struct {
-	store *users.Store
+	store users.Store
 }
 
 // userInput is the body of POST and PUT. Validation stops at a field's first
@@ -42,7 +42,12 @@ func (h userHandlers) register(g *gin.RouterGroup) {
 }
 
 func (h userHandlers) list(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"users": h.store.List()})
+	list, err := h.store.List(c.Request.Context())
+	if err != nil {
+		abortStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"users": list})
 }
 
 func (h userHandlers) get(c *gin.Context) {
@@ -50,7 +55,7 @@ func (h userHandlers) get(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := h.store.Get(id)
+	u, err := h.store.Get(c.Request.Context(), id)
 	if err != nil {
 		abortStoreError(c, err)
 		return
@@ -63,7 +68,7 @@ func (h userHandlers) create(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := h.store.Create(in.Name, in.Email)
+	u, err := h.store.Create(c.Request.Context(), in.Name, in.Email)
 	if err != nil {
 		abortStoreError(c, err)
 		return
@@ -81,7 +86,7 @@ func (h userHandlers) update(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := h.store.Update(id, in.Name, in.Email)
+	u, err := h.store.Update(c.Request.Context(), id, in.Name, in.Email)
 	if err != nil {
 		abortStoreError(c, err)
 		return
@@ -242,6 +247,10 @@ func abortStoreError(c *gin.Context, err error) {
 		apierror.Abort(c, http.StatusNotFound, apierror.CodeNotFound, "user not found")
 	case errors.Is(err, users.ErrFull):
 		apierror.Abort(c, http.StatusInsufficientStorage, apierror.CodeInsufficientStorage, "user store is full")
+	case errors.Is(err, users.ErrUnavailable):
+		_ = c.Error(err) // for the log; the client learns only that it may retry
+		c.Header("Retry-After", "1")
+		apierror.Abort(c, http.StatusServiceUnavailable, apierror.CodeUnavailable, "the database is unavailable; retry")
 	default:
 		_ = c.Error(err)
 		apierror.Abort(c, http.StatusInternalServerError, apierror.CodeInternal, "internal server error")

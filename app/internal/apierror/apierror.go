@@ -15,6 +15,7 @@ const (
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeInsufficientStorage  = "insufficient_storage"
 	CodeInternal             = "internal"
+	CodeUnavailable          = "unavailable" // a dependency did not answer in time; retry
 )
 
 // Body is the response body of every error: {"error":{"code":…,"message":…}}.

@@ -33,6 +33,9 @@ type Config struct {
 
 	Tracing Tracing // the OTEL_* variables (otel.go)
 
+	UsersStore string   // StorePostgres or StoreMemory (database.go)
+	Database   Database // DATABASE_URL and the DB_* variables
+
 	// Fault injection for tests: off (zero) unless set. Probes are exempt.
 	FaultDelay        time.Duration // added to every other public-port request
 	FaultErrorPercent int           // share of those requests answered 500
@@ -73,6 +76,7 @@ func Load(lookup Lookup) (Config, error) {
 		FaultDelay:         p.durationAtMost("FAULT_DELAY", 0, maxFaultDelay, "250ms"),
 		FaultErrorPercent:  p.integer("FAULT_ERROR_PERCENT", 0, 0, 100),
 	}
+	cfg.UsersStore, cfg.Database = p.database()
 	if cfg.Port != 0 && cfg.Port == cfg.AdminPort {
 		p.problem("ADMIN_PORT", fmt.Sprintf("a port different from PORT (%d)", cfg.Port), strconv.Itoa(cfg.AdminPort))
 	}

@@ -9,8 +9,17 @@ import (
 	"time"
 )
 
+// testDatabaseURL is in every env unless the test sets DATABASE_URL or
+// USERS_STORE: the default USERS_STORE=postgres requires a DATABASE_URL.
+const testDatabaseURL = "postgres://goship@db:5432/goship"
+
 func env(vars map[string]string) Lookup {
+	_, setsURL := vars["DATABASE_URL"]
+	_, setsStore := vars["USERS_STORE"]
 	return func(key string) (string, bool) {
+		if key == "DATABASE_URL" && !setsURL && !setsStore {
+			return testDatabaseURL, true
+		}
 		v, ok := vars[key]
 		return v, ok
 	}
@@ -36,6 +45,8 @@ func TestLoadDefaults(t *testing.T) {
 		MaxHeaderBytes:     64 << 10,
 		MaxBodyBytes:       1 << 20,
 		Tracing:            Tracing{Enabled: false, Sampler: "parentbased_always_on", SamplerRatio: 1},
+		UsersStore:         StorePostgres,
+		Database:           Database{URL: testDatabaseURL, MaxConns: 10, QueryTimeout: 2 * time.Second, ConnectTimeout: time.Minute},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -115,6 +126,50 @@ var invalidCases = []struct{ Key, Value, Message string }{
 	{"FAULT_DELAY", "2m", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "2m"`},
 	{"FAULT_DELAY", "-1ms", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "-1ms"`},
 	{"FAULT_ERROR_PERCENT", "101", `FAULT_ERROR_PERCENT: expected an integer from 0 to 100, got "101"`},
+	{"USERS_STORE", "sqlite", `USERS_STORE: expected postgres or memory, got "sqlite"`},
+	{"DATABASE_URL", "postgres://db:5432", `DATABASE_URL: expected a postgres:// or postgresql:// URL with a host and a database name such as postgres://goship@db:5432/goship, got "postgres://db:5432"`},
+	{"DB_MAX_CONNS", "0", `DB_MAX_CONNS: expected an integer from 1 to 100, got "0"`},
+	{"DB_QUERY_TIMEOUT", "0s", `DB_QUERY_TIMEOUT: expected a positive Go duration up to 30s such as "2s", got "0s"`},
+	{"DB_QUERY_TIMEOUT", "31s", `DB_QUERY_TIMEOUT: expected a positive Go duration up to 30s such as "2s", got "31s"`},
+	{"DB_CONNECT_TIMEOUT", "1h", `DB_CONNECT_TIMEOUT: expected a positive Go duration up to 10m0s such as "1m0s", got "1h"`},
+}
+
+func TestLoadDatabase(t *testing.T) {
+	cfg, err := Load(env(map[string]string{"USERS_STORE": "Memory"}))
+	if err != nil || cfg.UsersStore != StoreMemory || cfg.Database.URL != "" {
+		t.Errorf("USERS_STORE=Memory without DATABASE_URL: %+v, %v; want the memory store and no URL", cfg, err)
+	}
+	vars := map[string]string{"DATABASE_URL": "postgresql://goship:pw@db/goship", "DB_MAX_CONNS": "2", "DB_QUERY_TIMEOUT": "250ms", "DB_CONNECT_TIMEOUT": "5s"}
+	cfg, err = Load(env(vars))
+	want := Database{URL: vars["DATABASE_URL"], MaxConns: 2, QueryTimeout: 250 * time.Millisecond, ConnectTimeout: 5 * time.Second}
+	if err != nil || cfg.UsersStore != StorePostgres || cfg.Database != want {
+		t.Errorf("Load(%v) = %+v, %v; want postgres and %+v", vars, cfg.Database, err, want)
+	}
+}
+
+func TestLoadRequiresDatabaseURLForPostgres(t *testing.T) {
+	want := "invalid configuration: DATABASE_URL: required when USERS_STORE=postgres (the default): " +
+		"a postgres:// URL such as postgres://goship@db:5432/goship; or USERS_STORE=memory for development"
+	for _, vars := range []map[string]string{{"DATABASE_URL": ""}, {"USERS_STORE": "postgres"}, {"USERS_STORE": "postgres", "DATABASE_URL": ""}} {
+		if _, err := Load(env(vars)); err == nil || err.Error() != want {
+			t.Errorf("Load(%v) error = %v\nwant %s", vars, err, want)
+		}
+	}
+}
+
+// A refused DATABASE_URL is echoed, but never its password.
+func TestDatabaseURLIsRedacted(t *testing.T) {
+	for _, value := range []string{
+		"postgres://goship:s3cret-pw@db:5432",                 // no database name
+		"postgres://goship:s3cret-pw@db/goship?sslmode=bogus", // pgconn refuses it
+		"postgres://goship:s3cret-pw@db:99999/goship",         // url.Parse refuses it
+		"mysql://goship@db/goship?password=s3cret-pw",
+	} {
+		_, err := Load(env(map[string]string{"DATABASE_URL": value}))
+		if err == nil || strings.Contains(err.Error(), "s3cret-pw") || !strings.Contains(err.Error(), "DATABASE_URL: expected") {
+			t.Errorf("DATABASE_URL=%q: error %v, want a DATABASE_URL problem without the password", value, err)
+		}
+	}
 }
 
 // Tracing is on only with an endpoint, and then off again with either switch.

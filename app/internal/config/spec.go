@@ -1,5 +1,7 @@
 package config
 
+import "time"
+
 // The machine-readable description of the variables Load reads: what a
 // deployment may set and which values the service refuses at start. goship's
 // components check env values against it before anything is deployed
@@ -21,6 +23,9 @@ const (
 	KindEnum      Kind = "enum"       // one of Values, any case
 	KindURL       Kind = "url"        // url.Parse: http or https scheme and a host
 	KindRatio     Kind = "ratio"      // strconv.ParseFloat, 0 to 1
+	// url.Parse: postgres or postgresql scheme, a host and a database name
+	// (then pgconn.ParseConfig); refused values are echoed with the password masked
+	KindPostgresURL Kind = "postgres-url"
 )
 
 // Variable is one environment variable of the service.
@@ -73,6 +78,15 @@ var Variables = []Variable{
 		Min: bound(0), Max: bound(int64(maxFaultDelay)), Expected: "a Go duration from 0s to 1m0s such as \"250ms\""},
 	{Name: "FAULT_ERROR_PERCENT", Kind: KindInteger, Default: "0", Description: "tests only: percentage of public requests but the probes answered 500; 0 = off",
 		Min: bound(0), Max: bound(100), Expected: "an integer from 0 to 100"},
+	// The users store (database.go).
+	enum("USERS_STORE", StorePostgres, "postgres, or memory: a bounded map per process for development (lost on restart, not shared by replicas)",
+		[]string{StorePostgres, StoreMemory}, expectedStore),
+	{Name: "DATABASE_URL", Kind: KindPostgresURL, Default: "", Description: "PostgreSQL URL of the users store and of `server migrate`; required when USERS_STORE=postgres; a secret when it holds a password",
+		Expected: expectedPostgresURL},
+	{Name: "DB_MAX_CONNS", Kind: KindInteger, Default: "10", Description: "connections the pool opens at most",
+		Min: bound(1), Max: bound(100), Expected: "an integer from 1 to 100"},
+	positiveDurationAtMost("DB_QUERY_TIMEOUT", "2s", maxQueryTimeout, "deadline of each query, waiting for a pooled connection included; then 503"),
+	positiveDurationAtMost("DB_CONNECT_TIMEOUT", "1m0s", maxConnectTimeout, "server migrate: how long it retries connecting before it fails"),
 }
 
 func port(name, def, description string) Variable {
@@ -87,6 +101,15 @@ func duration(name, def string, min int64, description string) Variable {
 		expected = "a Go duration of 0s or more such as \"" + def + "\""
 	}
 	return Variable{Name: name, Kind: KindDuration, Default: def, Description: description, Min: bound(min), Expected: expected}
+}
+
+func positiveDurationAtMost(name, def string, max time.Duration, description string) Variable {
+	d, err := time.ParseDuration(def)
+	if err != nil {
+		panic(err)
+	}
+	return Variable{Name: name, Kind: KindDuration, Default: def, Description: description,
+		Min: bound(1), Max: bound(int64(max)), Expected: positiveAtMost(d, max)}
 }
 
 func enum(name, def, description string, values []string, expected string) Variable {

@@ -41,6 +41,24 @@ var probes = map[Kind]struct{ Valid, Invalid []string }{
 		[]string{"otel-collector:4318", "localhost", "ftp://collector", "grpc://collector:4317", "http://", "http://:4318", "/v1/traces"},
 	},
 	KindRatio: {[]string{"0", "1", "0.25", ".5", "1.0", "1e-1"}, []string{"-0.1", "1.01", "NaN", "Inf", "x", "50%", " 0.5"}},
+	// No password in the invalid ones: Load's message masks it (TestDatabaseURLIsRedacted).
+	KindPostgresURL: {
+		[]string{"postgres://goship@db:5432/goship", "postgresql://db/goship", "postgres://goship:s3cret@db.example.com/goship?sslmode=require", "postgres://[::1]:5432/goship", "postgres://db/goship?application_name=goship"},
+		[]string{"db:5432/goship", "postgres://db", "postgres://db/", "postgres:///goship", "mysql://db/goship", "http://db/goship", "host=db dbname=goship", "postgres://db:99999/goship", "postgres://db/goship?sslmode=bogus"},
+	},
+}
+
+// withDatabase adds what Load needs besides the variable under test: the
+// default USERS_STORE=postgres requires a DATABASE_URL.
+func withDatabase(name string, vars map[string]string) map[string]string {
+	all := map[string]string{"DATABASE_URL": "postgres://goship@db:5432/goship"}
+	if name == "DATABASE_URL" {
+		all = map[string]string{"USERS_STORE": StoreMemory}
+	}
+	for k, v := range vars {
+		all[k] = v
+	}
+	return all
 }
 
 // Durations whose validity depends on whether zero is allowed.
@@ -89,12 +107,12 @@ func splitAtMax(p variableProbes, max time.Duration) variableProbes {
 }
 
 func TestSpecDefaultsAreLoadDefaults(t *testing.T) {
-	want, err := Load(env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, v := range Variables {
-		got, err := Load(env(map[string]string{v.Name: v.Default}))
+		want, err := Load(env(withDatabase(v.Name, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Load(env(withDatabase(v.Name, map[string]string{v.Name: v.Default})))
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s=%q (the spec's default) gives %+v, %v; Load's default gives %+v", v.Name, v.Default, got, err, want)
 		}
@@ -108,12 +126,12 @@ func TestSpecProbesAreWhatLoadAccepts(t *testing.T) {
 			// Another port than the other server's default, so only the value itself is judged.
 			vars := map[string]string{"PORT": "1", "ADMIN_PORT": "2"}
 			vars[v.Name] = value
-			if _, err := Load(env(vars)); err != nil {
+			if _, err := Load(env(withDatabase(v.Name, vars))); err != nil {
 				t.Errorf("%s=%q: the spec calls it valid, Load says %v", v.Name, value, err)
 			}
 		}
 		for _, value := range p.Invalid {
-			_, err := Load(env(map[string]string{v.Name: value}))
+			_, err := Load(env(withDatabase(v.Name, map[string]string{v.Name: value})))
 			want := fmt.Sprintf("%s: expected %s, got %q", v.Name, v.Expected, value)
 			var cfgErr *Error
 			if !errors.As(err, &cfgErr) || len(cfgErr.Problems) != 1 || cfgErr.Problems[0] != want {
@@ -128,12 +146,13 @@ var parserKinds = map[string]Kind{
 	"port": KindPort, "ipAddress": KindIPAddress, "logLevel": KindLogLevel,
 	"proxies": KindProxies, "duration": KindDuration, "byteCount": KindByteCount,
 	"durationAtMost": KindDuration, "integer": KindInteger, "enum": KindEnum, "url": KindURL, "ratio": KindRatio,
+	"postgresURL": KindPostgresURL, "positiveDurationAtMost": KindDuration,
 }
 
-// Every variable Load reads (config.go, otel.go) is in the spec, with its parser's kind, and nothing else is.
+// Every variable Load reads (config.go, otel.go, database.go) is in the spec, with its parser's kind, and nothing else is.
 func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
 	read := map[string]Kind{}
-	for _, name := range []string{"config.go", "otel.go"} {
+	for _, name := range []string{"config.go", "otel.go", "database.go"} {
 		file, err := goparser.ParseFile(token.NewFileSet(), name, nil, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -145,7 +164,7 @@ func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
 		declared[v.Name] = v.Kind
 	}
 	if !reflect.DeepEqual(read, declared) {
-		t.Errorf("config.go and otel.go read %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
+		t.Errorf("config.go, otel.go and database.go read %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
 	}
 }
 

@@ -60,6 +60,9 @@ func AccessLog(logger *slog.Logger, traced bool) gin.HandlerFunc {
 			slog.String("client_ip", clientIP(c)),
 			slog.String("user_agent", bounded(c.Request.UserAgent(), maxLoggedUserAgent)),
 		)
+		if err := c.Errors.Last(); err != nil { // why a 5xx happened (a store's errors carry no secrets)
+			record.AddAttrs(slog.String("error", err.Error()))
+		}
 		_ = handler.Handle(ctx, record) // as Logger.LogAttrs, which ignores it too
 	}
 }

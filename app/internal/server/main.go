@@ -23,8 +23,17 @@ const (
 )
 
 // Main is the whole process behind cmd/server; it returns the exit code.
-// Logs are JSON lines on stdout, including the configuration error.
-func Main(version string, lookup config.Lookup, stdout io.Writer) int {
+// Logs are JSON lines on stdout, including the configuration error. With no
+// argument it serves; `migrate` applies the schema migrations (migrate.go).
+func Main(version string, args []string, lookup config.Lookup, stdout io.Writer) int {
+	switch {
+	case len(args) == 1 && args[0] == "migrate":
+		return migrateCommand(version, lookup, stdout)
+	case len(args) > 0:
+		slog.New(slog.NewJSONHandler(stdout, nil)).Error("unknown arguments: expected none (serve) or migrate",
+			slog.Any("args", args), slog.String("version", version))
+		return ExitInvalidConf
+	}
 	cfg, err := config.Load(lookup)
 	if err != nil {
 		slog.New(slog.NewJSONHandler(stdout, nil)).Error(err.Error(), slog.String("version", version))

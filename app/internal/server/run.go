@@ -23,11 +23,7 @@ import (
 	"github.com/goship/app/internal/health"
 	"github.com/goship/app/internal/middleware"
 	"github.com/goship/app/internal/tracing"
-	"github.com/goship/app/internal/users"
 )
-
-// userStoreCapacity bounds the in-memory store (see package users).
-const userStoreCapacity = 1000
 
 // Admin server timeouts are fixed: pprof's CPU profile and trace default to
 // 30 s and are refused if WriteTimeout is not longer than the requested duration.
@@ -57,11 +53,19 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	readiness := &health.Readiness{}
 	registry := newRegistry(version, droppedLogLines)
 	registerLimits(registry, cgroup.Read(os.DirFS("/")))
+	store, err := openUsersStore(cfg, registry, logger)
+	if err != nil {
+		return err
+	}
+	// Deferred first, so it runs last: after both servers have stopped and
+	// every request has returned its connection.
+	defer store.close()
 	options := api.Options{
 		Logger:            logger,
 		Readiness:         readiness,
 		Metrics:           middleware.NewMetrics(registry),
-		Users:             users.NewStore(userStoreCapacity, seedUsers...),
+		Users:             store.Store,
+		ReadinessCheck:    store.ready,
 		TrustedProxies:    cfg.TrustedProxies,
 		MaxBodyBytes:      cfg.MaxBodyBytes,
 		FaultDelay:        cfg.FaultDelay,
@@ -179,12 +183,6 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	}
 	logger.Info("shutdown: complete")
 	return nil
-}
-
-// seedUsers make GET /api/v1/users/1 answer on a fresh process.
-var seedUsers = []users.User{
-	{ID: 1, Name: "Ada Lovelace", Email: "ada@example.com"},
-	{ID: 2, Name: "Grace Hopper", Email: "grace@example.com"},
 }
 
 // newRegistry is a private registry (not the global default) so that exactly

@@ -27,7 +27,13 @@ func TestSamplerFromEnvironment(t *testing.T) {
 			"ParentBased{root:AlwaysOffSampler,remoteParentSampled:AlwaysOnSampler,remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,localParentNotSampled:AlwaysOffSampler}"},
 	}
 	for _, tt := range tests {
-		cfg, err := config.Load(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+		cfg, err := config.Load(func(k string) (string, bool) {
+			if k == "USERS_STORE" { // the default, postgres, needs a DATABASE_URL
+				return config.StoreMemory, true
+			}
+			v, ok := tt.env[k]
+			return v, ok
+		})
 		if err != nil {
 			t.Fatalf("Load(%v): %v", tt.env, err)
 		}

@@ -1,39 +1,26 @@
-// Package users is the in-memory user store behind /api/v1/users. It is
-// deliberately simple (the service is a deployment vehicle, not a product) but
-// bounded, so a flood of POSTs cannot exhaust memory.
 package users
 
 import (
-	"errors"
+	"context"
 	"maps"
 	"slices"
 	"sync"
 )
 
-// User is the API resource.
-type User struct {
-	ID    uint64 `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-}
-
-var (
-	ErrNotFound = errors.New("user not found")
-	ErrFull     = errors.New("user store is full")
-)
-
-// Store is safe for concurrent use.
-type Store struct {
+// Memory is the development store (USERS_STORE=memory): one per process, so
+// replicas disagree and a restart loses it. It is bounded, so a flood of POSTs
+// cannot exhaust memory.
+type Memory struct {
 	mu       sync.RWMutex
 	byID     map[uint64]User
 	nextID   uint64
 	capacity int
 }
 
-// NewStore returns a store holding at most capacity users, starting with seed
+// NewMemory returns a store holding at most capacity users, starting with seed
 // (whose IDs are kept; new users get IDs above the largest).
-func NewStore(capacity int, seed ...User) *Store {
-	s := &Store{byID: make(map[uint64]User, len(seed)), nextID: 1, capacity: capacity}
+func NewMemory(capacity int, seed ...User) *Memory {
+	s := &Memory{byID: make(map[uint64]User, len(seed)), nextID: 1, capacity: capacity}
 	for _, u := range seed {
 		s.byID[u.ID] = u
 		s.nextID = max(s.nextID, u.ID+1)
@@ -42,7 +29,7 @@ func NewStore(capacity int, seed ...User) *Store {
 }
 
 // Get returns the user with id, or ErrNotFound.
-func (s *Store) Get(id uint64) (User, error) {
+func (s *Memory) Get(_ context.Context, id uint64) (User, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u, ok := s.byID[id]
@@ -53,18 +40,18 @@ func (s *Store) Get(id uint64) (User, error) {
 }
 
 // List returns all users ordered by ID.
-func (s *Store) List() []User {
+func (s *Memory) List(context.Context) ([]User, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	list := make([]User, 0, len(s.byID))
 	for _, id := range slices.Sorted(maps.Keys(s.byID)) {
 		list = append(list, s.byID[id])
 	}
-	return list
+	return list, nil
 }
 
 // Create adds a user with the next free ID, or returns ErrFull.
-func (s *Store) Create(name, email string) (User, error) {
+func (s *Memory) Create(_ context.Context, name, email string) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.byID) >= s.capacity {
@@ -77,7 +64,7 @@ func (s *Store) Create(name, email string) (User, error) {
 }
 
 // Update replaces the name and email of an existing user, or returns ErrNotFound.
-func (s *Store) Update(id uint64, name, email string) (User, error) {
+func (s *Memory) Update(_ context.Context, id uint64, name, email string) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.byID[id]; !ok {

@@ -183,10 +183,16 @@ export const DEFAULTS = {
         },
     },
     migration: {
-        /** The Job fails (DeadlineExceeded) after this long, and `pulumi up` with it. */
-        timeoutSeconds: 300,
+        /** WebService's `database` arguments. */
+        settings: {
+            migrate: true,
+            /** The Job fails (DeadlineExceeded) after this long, and `pulumi up` with it. */
+            migrationTimeoutSeconds: 300,
+        },
         /** A failed migration is not retried: it would fail the same way, and its message is what matters. */
         backoffLimit: 0,
+        /** `pulumi up` waits this much longer than the Job's deadline, so the Job's own failure is what it reports. */
+        awaitMarginSeconds: 60,
     },
     alerting: {
         // Short enough that a test sees an alert fire and resolve within minutes; Alertmanager's own defaults are

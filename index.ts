@@ -39,6 +39,7 @@ const database = db && new Database(`${settings.appName}-db`, {
         : {}),
     kubernetesProvider: provider,
     namespace: appNamespace,
+    forceApply: settings.service.forceApply,
     password: settings.databasePassword!,
 } as DatabaseArgs);
 

@@ -39,11 +39,13 @@ function alicloudProblems(instance: PolicyResource, backupPolicies: PolicyResour
     if (prop(instance, "deletionProtection") !== true && !unknown(instance, "deletionProtection")) {
         problems.push("deletion protection is off (set deletionProtection: true with instanceChargeType Postpaid)");
     }
-    // A BackupPolicy names its instance by id, unknown until the instance exists: one of the same parent counts too.
+    // A BackupPolicy names its instance by id, which is unknown until the instance exists: only a policy known to
+    // belong to another instance is not counted.
     const instanceId = knownOrUndefined(() => instance.props.id);
-    const ownBackups = backupPolicies.filter((policy) =>
-        (policy.parent !== undefined && policy.parent.urn === instance.parent?.urn) ||
-        (instanceId !== undefined && knownOrUndefined(() => policy.props.instanceId) === instanceId));
+    const ownBackups = backupPolicies.filter((policy) => {
+        const target = knownOrUndefined(() => policy.props.instanceId);
+        return instanceId === undefined || target === undefined || target === instanceId;
+    });
     const retained = ownBackups.some((policy) => {
         if (!("backupRetentionPeriod" in (policy.props ?? {}))) {
             return true; // the provider's default, 7 days

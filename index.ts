@@ -1,12 +1,13 @@
-// Wiring only: stack config → registry → image → web service → outputs. The config hands over the components'
-// arguments as they are (components/config); the components own their defaults and their checks.
+// Wiring only: stack config → registry → image → namespace → database → web service → outputs. The config hands over
+// the components' arguments as they are (components/config); the components own their defaults and their checks.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./components/config";
-import { buildGoServiceImage } from "./components/image";
+import { Database, DatabaseArgs } from "./components/database";
+import { RegistryImage, buildGoServiceImage } from "./components/image";
 import { createKubernetesProvider } from "./components/kubernetes-provider";
 import { createRegistry, dockerConfigJson } from "./components/registry";
-import { WebService } from "./components/web-service";
+import { WebService, createServiceNamespace, webServiceDatabaseClients } from "./components/web-service";
 
 const settings = loadSettings({ projectDir: __dirname });
 
@@ -19,12 +20,37 @@ const image = buildGoServiceImage("app", settings.imageBuilder, {
 });
 
 const provider = createKubernetesProvider("cluster", settings.kubernetes);
+const pullSecret = settings.imagePullSecret ? dockerConfigJson(registry) : undefined;
+
+// Created ahead of the service: the database's Secret lives in it too.
+const appNamespace = settings.service.createNamespace === false
+    ? settings.service.namespace
+    : createServiceNamespace(settings.appName, { provider, namespace: settings.service.namespace as string | undefined, forceApply: settings.service.forceApply }).metadata.name;
+
+const db = settings.database;
+const database = db && new Database(`${settings.appName}-db`, {
+    ...db,
+    ...(db.provider === "kubernetes"
+        ? {
+            image: new RegistryImage("postgres-image", { image: db.image as string, registry }).ref,
+            imagePullDockerConfigJson: pullSecret,
+            clients: webServiceDatabaseClients(settings.appName),
+        }
+        : {}),
+    kubernetesProvider: provider,
+    namespace: appNamespace,
+    forceApply: settings.service.forceApply,
+    password: settings.databasePassword!,
+} as DatabaseArgs);
 
 const service = new WebService(settings.appName, {
     ...settings.service,
+    namespace: appNamespace,
+    createNamespace: false,
     provider,
     image: image.ref,
-    imagePullDockerConfigJson: settings.imagePullSecret ? dockerConfigJson(registry) : undefined,
+    imagePullDockerConfigJson: pullSecret,
+    database: database?.connection,
 });
 
 export const imageRef = image.ref;
@@ -33,6 +59,8 @@ export const namespace = service.namespace;
 export const deploymentName = service.deploymentName;
 export const serviceName = service.serviceName;
 export const registryRepository = registry.repositoryUrl;
+export const databaseHost = database?.host;
+export const databaseConnectionSecret = database?.connectionSecret.name;
 // For stacks that build into the same registry (examples/platform-two-services): its server and, where it lasts
 // (not an ECR or ACR EE token), its login.
 export const registryServer = registry.server;

@@ -139,6 +139,61 @@ export const DEFAULTS = {
         /** Relative to this repository: a team with its own runbook gives its URL. */
         runbookUrl: "docs/observability.md#runbook",
     },
+    database: {
+        databaseName: "goship",
+        username: "goship",
+        /** PostgreSQL's port, on every provider. */
+        port: 5432,
+        /** A shorter password is refused: the connection Secret is the only thing between a pod and the data. */
+        minPasswordLength: 16,
+        kubernetes: {
+            storageSize: "1Gi",
+            cpuRequest: "100m",
+            cpuLimit: "500m",
+            memoryRequest: "256Mi",
+            memoryLimit: "512Mi",
+            /** postgres's fast shutdown on SIGTERM takes seconds; the margin covers a checkpoint of a busy database. */
+            terminationGracePeriodSeconds: 30,
+            /** The image's numeric postgres user and group (images/postgres/Dockerfile). */
+            uid: 999,
+            /** How long `pulumi up` waits for the StatefulSet's pod to be Ready. */
+            timeoutSeconds: 300,
+        },
+        aws: {
+            engineVersion: "15",
+            instanceClass: "db.t4g.micro",
+            allocatedStorageGb: 20,
+            backupRetentionDays: 7,
+            deletionProtection: false,
+            multiAz: false,
+        },
+        alicloud: {
+            engineVersion: "15.0",
+            category: "HighAvailability",
+            instanceType: "pg.n2.2c.2m",
+            instanceStorageGb: 50,
+            storageType: "cloud_essd",
+            backupRetentionDays: 7,
+            logBackupRetentionDays: 7,
+            /** At least two days a week (the API's rule). */
+            preferredBackupPeriods: ["Monday", "Wednesday", "Friday", "Sunday"],
+            /** UTC: 02:00-03:00 in China Standard Time. */
+            preferredBackupTime: "18:00Z-19:00Z",
+            deletionProtection: true,
+        },
+    },
+    migration: {
+        /** WebService's `database` arguments. */
+        settings: {
+            migrate: true,
+            /** The Job fails (DeadlineExceeded) after this long, and `pulumi up` with it. */
+            migrationTimeoutSeconds: 300,
+        },
+        /** A failed migration is not retried: it would fail the same way, and its message is what matters. */
+        backoffLimit: 0,
+        /** `pulumi up` waits this much longer than the Job's deadline, so the Job's own failure is what it reports. */
+        awaitMarginSeconds: 60,
+    },
     alerting: {
         // Short enough that a test sees an alert fire and resolve within minutes; Alertmanager's own defaults are
         // 30 s, 5 min and 4 h.

@@ -9,7 +9,9 @@ import { podSecurityRestricted } from "./policies/pod-security";
 import { productionGuaranteedPods } from "./policies/production-guaranteed-pods";
 import { productionIngressTls } from "./policies/production-ingress-tls";
 import { productionNoFaultInjection } from "./policies/production-no-fault-injection";
+import { productionDatabaseProtection } from "./policies/production-database-protection";
 import { productionPodDisruptionBudget } from "./policies/production-pdb";
+import { productionPersistentUsers } from "./policies/production-persistent-users";
 import { singleAutoscalerPerWorkload } from "./policies/single-autoscaler";
 
 export const POLICY_PACK_NAME = "goship";
@@ -24,5 +26,7 @@ export const POLICIES: Policies = [
     productionPodDisruptionBudget,
     productionIngressTls,
     productionNoFaultInjection,
+    productionPersistentUsers,
+    productionDatabaseProtection,
     ecrScanOnPushAndImmutableTags,
 ];

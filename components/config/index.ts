@@ -10,6 +10,8 @@ import { KubernetesConnection, kubernetesConnectionProblems } from "../kubernete
 import type { RegistrySettings } from "../registry";
 import { pullSecretProblems } from "../registry/pull-secret";
 import { RegistryType, registryProblems } from "../registry/validate";
+import type { AlicloudDatabaseArgs, AwsDatabaseArgs, KubernetesDatabaseArgs } from "../database/types";
+import { databaseProblems } from "../database/validate";
 import { resolveSettings } from "../web-service/resolve";
 import { WebServiceArgs } from "../web-service/types";
 import { webServiceProblems } from "../web-service/validate";
@@ -31,7 +33,22 @@ export interface Settings {
     image: Omit<GoServiceImageArgs, "registry">;
     kubernetes: KubernetesConnection;
     service: Omit<WebServiceArgs, "provider" | "image">;
+    /** The Database's arguments but what the program supplies: the cluster, the namespace and the password. */
+    database?: DatabaseSettings;
+    /** The database user's password, a secret Output (set when database is). */
+    databasePassword?: pulumi.Output<string>;
 }
+
+type FromProgram = "kubernetesProvider" | "namespace" | "password";
+/** kubernetes: `image` is a tag in the stack's registry, pinned by digest by the program (RegistryImage). */
+export type DatabaseSettings =
+    | Omit<KubernetesDatabaseArgs, FromProgram | "imagePullDockerConfigJson">
+    | Omit<AwsDatabaseArgs, FromProgram>
+    | Omit<AlicloudDatabaseArgs, FromProgram>;
+
+/** What stands in for the arguments the program supplies while the config is checked. */
+const PLACEHOLDER_DIGEST = `@sha256:${"0".repeat(64)}`;
+const TAGGED_IMAGE = /^[^\s@]+\/[^\s@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
@@ -78,16 +95,27 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
     const kubernetes = (tree.get("kubernetes") ?? {}) as KubernetesConnection;
     const service = (tree.get("service") ?? {}) as Omit<WebServiceArgs, "provider" | "image">;
     const pullSecret = tree.get("pullSecret") === true;
-    // The pull secret's content comes from the registry at run time; for the checks its presence is what counts.
-    const serviceWithPullSecret = { ...service, imagePullDockerConfigJson: pullSecret ? "(from the registry)" : undefined };
+    const database = tree.get("database") as DatabaseSettings | undefined;
+    // The pull secret's and the database's Secrets come at run time; for the checks their presence is what counts.
+    const serviceWithPullSecret = {
+        ...service,
+        imagePullDockerConfigJson: pullSecret ? "(from the registry)" : undefined,
+        database: database ? { connectionSecret: { name: "placeholder", key: "DATABASE_URL" } } : undefined,
+    };
+
+    const password = tree.get("databasePassword") as string | undefined;
+    if (password !== undefined && database === undefined) {
+        problems.add("databasePassword", "unset unless database is set (it is the database user's password)", "a value (not shown: it is secret)");
+    }
 
     const found = [
         ...problems.list,
+        ...(database ? databaseConfigProblems(tree, database, password, name, problems.failed) : []),
         ...(type ? tree.report("registry", registryProblems(type, registry), problems.failed) : []),
         ...(type && pullSecret ? tree.report("pullSecret", pullSecretProblems(type), problems.failed) : []),
         ...tree.report("image", imageProblems(image), problems.failed),
         ...tree.report("kubernetes", kubernetesConnectionProblems(kubernetes), problems.failed),
-        ...tree.report("service", webServiceProblems(name, serviceWithPullSecret, resolveSettings(name, service),
+        ...tree.report("service", webServiceProblems(name, serviceWithPullSecret, resolveSettings(name, serviceWithPullSecret),
             { renderYamlTo: kubernetes.renderYamlTo }), problems.failed),
     ];
     if (found.length > 0) {
@@ -101,5 +129,29 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
         image,
         kubernetes,
         service,
+        database,
+        databasePassword: database && password !== undefined ? pulumi.secret(password) : undefined,
     };
+}
+
+/** The Database's problems, under the config's keys; the program's own arguments stand in as valid. */
+function databaseConfigProblems(tree: ArgumentTree, database: DatabaseSettings, password: string | undefined, name: string, failed: Set<string>): string[] {
+    const found: string[] = [];
+    const args = { ...database } as Record<string, unknown>;
+    if (database.provider === "kubernetes" && typeof database.image === "string") {
+        if (TAGGED_IMAGE.test(database.image)) {
+            args.image = database.image.replace(/:[^/:]+$/, "") + PLACEHOLDER_DIGEST;
+        } else {
+            found.push(`database.image: expected an image with a tag in the stack's registry, such as 127.0.0.1:5000/goship/postgres:15.20-0-deb12u1, got ${JSON.stringify(database.image)}`);
+            args.image = `placeholder/image${PLACEHOLDER_DIGEST}`;
+        }
+    }
+    const problems = databaseProblems(`${name}-db`, { ...args, namespace: "placeholder", password } as never)
+        .filter((problem) => problem.path !== "kubernetesProvider" && problem.path !== "name");
+    const renamed = problems.map((problem) => (problem.path === "password" ? { ...problem, path: "" } : problem));
+    return [
+        ...found,
+        ...tree.report("databasePassword", renamed.filter((problem) => problem.path === ""), failed),
+        ...tree.report("database", renamed.filter((problem) => problem.path !== ""), failed),
+    ];
 }

@@ -9,6 +9,7 @@ import { IMAGE_PLATFORMS } from "../image/build-plan";
 import { IMAGE_RULES } from "../image/validate";
 import { ACR_ENDPOINTS, ECR_ENCRYPTIONS, REGISTRY_RULES, REGISTRY_TYPES } from "../registry/validate";
 import { Rule } from "../validation/rules";
+import { DATABASE_RULES as DB } from "../database/rules";
 import { SERVICE_RULES as S } from "../web-service/rules";
 import { AUTOSCALING_KINDS, LOG_LEVELS, PATH_TYPES } from "../web-service/types";
 
@@ -25,6 +26,7 @@ export const GROUPS = {
     autoscaling: "Autoscaling",
     network: "Network policy and monitoring",
     observability: "Observability (docs/observability.md)",
+    database: "Database (docs/database.md)",
 } as const;
 
 export interface ConfigKeyDef {
@@ -163,6 +165,14 @@ export const CONFIG_KEYS = {
     alertWebhookUrl: { type: "string", group: "observability", secret: true, arg: "service.alerting.webhookUrl", description: "Deliver the SLO alerts to this webhook (an AlertmanagerConfig; the URL kept in a Secret). Set with --secret." },
     alertRouting: { type: "map", group: "observability", arg: "service.alerting", description: `Alert grouping for the webhook: {groupWaitSeconds (default ${D.alerting.groupWaitSeconds}), groupIntervalSeconds (default ${D.alerting.groupIntervalSeconds}), repeatIntervalMinutes (default ${D.alerting.repeatIntervalMinutes})}.` },
     dashboard: { type: "boolean", group: "observability", arg: "service.dashboard", description: "A Grafana dashboard ConfigMap (label grafana_dashboard: \"1\"); needs serviceMonitor (unset: on with serviceMonitor)." },
+    database: {
+        type: "map", group: "database", arg: "database", reports: ["service.database"],
+        description: `The users' PostgreSQL database: {provider: kubernetes|aws|alicloud, …}. kubernetes: {image (registry:tag, pinned by digest at deploy), storageSize (default ${D.database.kubernetes.storageSize}), storageClassName, resources}; ` +
+            `aws: {vpcId, subnetIds, allowedCidrs or allowedSecurityGroupIds, engineVersion (default ${D.database.aws.engineVersion}), instanceClass (default ${D.database.aws.instanceClass}), allocatedStorageGb, backupRetentionDays (default ${D.database.aws.backupRetentionDays}), deletionProtection (default ${D.database.aws.deletionProtection}), multiAz, kmsKeyArn}; ` +
+            `alicloud: {zoneId, zoneIdSlaveA, vswitchIds, securityIps, encryptionKeyId, category (default ${D.database.alicloud.category}), instanceType, instanceStorageGb, backupRetentionDays, logBackupRetentionDays, preferredBackupPeriods, preferredBackupTime, deletionProtection (default ${D.database.alicloud.deletionProtection})}; ` +
+            "both: databaseName, username (default goship). Unset: the service keeps its users in memory (refused on a production stack).",
+    },
+    databasePassword: { type: "string", group: "database", secret: true, rule: DB.password, arg: "databasePassword", description: `The database user's password: at least ${D.database.minPasswordLength} printable characters (plus the provider's rules); required with database. Set with --secret.` },
     forceApply: { type: "boolean", group: "network", default: D.forceApply, arg: "service.forceApply", description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
 } as const satisfies Record<string, ConfigKeyDef>;
 

@@ -105,6 +105,38 @@ export async function buildAndPush(request: BuildRequest): Promise<BuildResult> 
     }
 }
 
+/** Where a registry-hosted image is, and the login to read it with. */
+export interface DigestRequest {
+    /** `repository:tag`. */
+    image: string;
+    server: string;
+    username: string;
+    password: string;
+    insecure: boolean;
+    logFile: string;
+}
+
+/** The digest the registry serves for `repository:tag`; an error naming the image when it has none. */
+export async function resolveDigest(request: DigestRequest): Promise<string> {
+    fs.mkdirSync(path.dirname(request.logFile), { recursive: true });
+    const dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), "goship-docker-"));
+    fs.chmodSync(dockerConfig, 0o700);
+    const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
+    try {
+        const login = await run(["login", request.server, "--username", request.username, "--password-stdin"], env, request.logFile, request.password);
+        if (login.code !== 0) {
+            throw failure(`login to ${request.server}`, login);
+        }
+        const digest = await remoteDigest(request.image, request.insecure, env, request.logFile);
+        if (!digest) {
+            throw new Error(`the registry ${request.server} has no image ${request.image} (push it first; see ${request.logFile})`);
+        }
+        return digest;
+    } finally {
+        fs.rmSync(dockerConfig, { recursive: true, force: true });
+    }
+}
+
 /** The `docker build` command line (also for `npm run compose:up`, which builds the same image without pushing). */
 export function dockerBuildArgs(
     request: Pick<BuildRequest, "context" | "dockerfile" | "platform" | "network" | "buildArgs">, ref: string,

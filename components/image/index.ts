@@ -2,3 +2,4 @@ export { GoServiceImage, GoServiceImageArgs, IMAGE_PLATFORMS, ImagePlatform, res
 export { buildGoServiceImage, IMAGE_BUILDERS, ImageBuilder } from "./builder";
 export { imageProblems } from "./validate";
 export { hashBuildInputs, imageContentHash, goBuildFiles, goImports, BuildInputs, SourceHash } from "./source-hash";
+export { RegistryImage, RegistryImageArgs } from "./registry-image";

@@ -1,6 +1,7 @@
 // The environment the Go service reads (app/README.md), derived from the settings so that the Kubernetes side
 // and the service agree on ports, log level and the shutdown sequence.
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { APP_CONTRACT, DEFAULTS } from "../defaults";
 import { goMemLimit, parseBytes } from "../quantity";
 import { ObjectMeta } from "./child-options";
@@ -20,9 +21,21 @@ export const RESERVED_ENV: Record<string, string | undefined> = {
     GOMAXPROCS: "resources.cpuLimit",
     ...Object.fromEntries(TRACING_ENV.map((name) => [name, "tracing"])),
     ...Object.fromEntries(FAULT_ENV.map((name) => [name, "faultInjection"])),
+    USERS_STORE: "database",
+    DATABASE_URL: "database",
 };
 
-export function containerEnv(settings: WebServiceSettings, meta: Pick<ObjectMeta, "name" | "namespace">): k8s.types.input.core.v1.EnvVar[] {
+/** The Secret and key holding the service's DATABASE_URL. */
+export interface DatabaseSecretRef {
+    name: pulumi.Input<string>;
+    key: string;
+}
+
+export function containerEnv(
+    settings: WebServiceSettings,
+    meta: Pick<ObjectMeta, "name" | "namespace">,
+    database?: DatabaseSecretRef,
+): k8s.types.input.core.v1.EnvVar[] {
     const memoryLimit = parseBytes(settings.resources.memoryLimit);
     const env: k8s.types.input.core.v1.EnvVar[] = [
         { name: "PORT", value: String(APP_CONTRACT.httpPort) },
@@ -45,6 +58,12 @@ export function containerEnv(settings: WebServiceSettings, meta: Pick<ObjectMeta
     }
     if (settings.faultInjection) {
         env.push(...faultInjectionEnv(settings.faultInjection));
+    }
+    // Explicit either way: without DATABASE_URL the service's default store (postgres) refuses to start.
+    if (database) {
+        env.push({ name: "USERS_STORE", value: "postgres" }, { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: database.name, key: database.key } } });
+    } else {
+        env.push({ name: "USERS_STORE", value: "memory" });
     }
     return env;
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_CONTRACT, DEFAULTS, PRODUCTION_ANNOTATION } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
-import { containerEnv } from "./container-env";
+import { DatabaseSecretRef, containerEnv } from "./container-env";
 import { selectorLabels } from "./labels";
 import { guaranteedReplicas, terminationGracePeriodSeconds } from "./resolve";
 import { WebServiceSettings } from "./types";
@@ -13,7 +13,47 @@ export interface DeploymentInputs {
     configMapName?: pulumi.Input<string>;
     secretName?: pulumi.Input<string>;
     pullSecretName?: pulumi.Input<string>;
+    databaseSecret?: DatabaseSecretRef;
 }
+
+/** The pod-level security context of the service's pods and its migration Job's. */
+export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = {
+    runAsNonRoot: true,
+    runAsUser: APP_CONTRACT.uid,
+    runAsGroup: APP_CONTRACT.uid,
+    fsGroup: APP_CONTRACT.uid,
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+export function envFromSources(inputs: DeploymentInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
+    const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [];
+    if (inputs.configMapName) {
+        envFrom.push({ configMapRef: { name: inputs.configMapName } });
+    }
+    if (inputs.secretName) {
+        envFrom.push({ secretRef: { name: inputs.secretName } });
+    }
+    return envFrom.length > 0 ? envFrom : undefined;
+}
+
+export function containerResources(settings: WebServiceSettings): k8s.types.input.core.v1.ResourceRequirements {
+    return {
+        requests: {
+            cpu: settings.resources.cpuRequest,
+            memory: settings.resources.memoryRequest,
+            "ephemeral-storage": settings.resources.ephemeralStorageRequest,
+        },
+        limits: {
+            cpu: settings.resources.cpuLimit,
+            memory: settings.resources.memoryLimit,
+            // /tmp, the logs and the writable layer: a runaway writer is evicted, not the node's disk filled.
+            "ephemeral-storage": settings.resources.ephemeralStorageLimit,
+        },
+    };
+}
+
+/** /tmp, the only place the service writes. */
+export const TMP_VOLUME: k8s.types.input.core.v1.Volume = { name: "tmp", emptyDir: { sizeLimit: DEFAULTS.workload.tmpSizeLimit } };
 
 /** The Pod Security Standard "restricted" profile, plus a read-only root filesystem. */
 export const RESTRICTED_CONTAINER_SECURITY: k8s.types.input.core.v1.SecurityContext = {
@@ -30,16 +70,9 @@ export function createDeployment(
     meta: ObjectMeta,
     settings: WebServiceSettings,
     inputs: DeploymentInputs,
-    opts: ChildOptions,
+    opts: ChildOptions & { dependsOn?: pulumi.Resource[] },
 ): k8s.apps.v1.Deployment {
     const selector = selectorLabels(meta.name);
-    const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [];
-    if (inputs.configMapName) {
-        envFrom.push({ configMapRef: { name: inputs.configMapName } });
-    }
-    if (inputs.secretName) {
-        envFrom.push({ secretRef: { name: inputs.secretName } });
-    }
 
     return new k8s.apps.v1.Deployment(`${meta.name}-deployment`, {
         // The provider waits this long for the rollout; a release whose pods never become Ready fails `pulumi up`.
@@ -76,13 +109,7 @@ export function createDeployment(
                     automountServiceAccountToken: false,
                     enableServiceLinks: false,
                     terminationGracePeriodSeconds: terminationGracePeriodSeconds(settings),
-                    securityContext: {
-                        runAsNonRoot: true,
-                        runAsUser: APP_CONTRACT.uid,
-                        runAsGroup: APP_CONTRACT.uid,
-                        fsGroup: APP_CONTRACT.uid,
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
+                    securityContext: POD_SECURITY_CONTEXT,
                     imagePullSecrets: inputs.pullSecretName ? [{ name: inputs.pullSecretName }] : undefined,
                     topologySpreadConstraints: topologySpread(settings, selector),
                     containers: [{
@@ -93,21 +120,9 @@ export function createDeployment(
                             { name: "http", containerPort: APP_CONTRACT.httpPort, protocol: "TCP" },
                             { name: "admin", containerPort: APP_CONTRACT.adminPort, protocol: "TCP" },
                         ],
-                        env: containerEnv(settings, meta),
-                        envFrom: envFrom.length > 0 ? envFrom : undefined,
-                        resources: {
-                            requests: {
-                                cpu: settings.resources.cpuRequest,
-                                memory: settings.resources.memoryRequest,
-                                "ephemeral-storage": settings.resources.ephemeralStorageRequest,
-                            },
-                            limits: {
-                                cpu: settings.resources.cpuLimit,
-                                memory: settings.resources.memoryLimit,
-                                // /tmp, the logs and the writable layer: a runaway writer is evicted, not the node's disk filled.
-                                "ephemeral-storage": settings.resources.ephemeralStorageLimit,
-                            },
-                        },
+                        env: containerEnv(settings, meta, inputs.databaseSecret),
+                        envFrom: envFromSources(inputs),
+                        resources: containerResources(settings),
                         // Startup allows a slow first start without making liveness lenient afterwards.
                         startupProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 1, failureThreshold: 30 }),
                         livenessProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
@@ -119,7 +134,7 @@ export function createDeployment(
                         securityContext: RESTRICTED_CONTAINER_SECURITY,
                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                     }],
-                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: DEFAULTS.workload.tmpSizeLimit } }],
+                    volumes: [TMP_VOLUME],
                 },
             },
         },

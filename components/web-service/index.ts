@@ -13,7 +13,9 @@ import { createIngress, ingressUrl } from "./ingress";
 import { createScaledObject } from "./keda";
 import { commonLabels } from "./labels";
 import { createNamespace } from "./namespace";
-import { createNetworkPolicy } from "./network-policy";
+import { databaseEgressRule } from "./database-egress";
+import { createMigrationJob } from "./migration-job";
+import { createMigrationNetworkPolicy, createNetworkPolicy } from "./network-policy";
 import { createPodDisruptionBudget } from "./pdb";
 import { guaranteedReplicas, resolveSettings } from "./resolve";
 import { createService } from "./service";
@@ -29,6 +31,9 @@ export { productionProblems, webServiceProblems, WebServiceContext } from "./val
 export { SERVICE_VARIABLES, ServiceVariable } from "./service-env";
 export { PrometheusRuleGroup, sloRuleGroups } from "./slo-rules";
 export { dashboardModel } from "./dashboard";
+export { migrationJobName } from "./migration-job";
+export { webServiceDatabaseClients } from "./labels";
+export { createServiceNamespace } from "./namespace";
 
 export class WebService extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -68,13 +73,24 @@ export class WebService extends pulumi.ComponentResource {
             ? undefined
             : createPullSecret(meta, args.imagePullDockerConfigJson, child);
 
-        this.deployment = createDeployment(meta, settings, {
+        if (args.database === undefined) {
+            pulumi.log.warn(`WebService ${name}: no database, so USERS_STORE=memory: each pod keeps its own users and loses them on restart ` +
+                "(development only; give `database` to keep them in PostgreSQL)", this);
+        }
+        const podInputs = {
             image: args.image,
             serviceAccountName: serviceAccount.metadata.name,
             configMapName: configMap?.metadata.name,
             secretName: secret?.metadata.name,
             pullSecretName: pullSecret?.metadata.name,
-        }, child);
+            databaseSecret: args.database?.connectionSecret,
+        };
+        const databaseEgress = args.database?.egress && databaseEgressRule(args.database.egress);
+        // Before the Deployment changes: a failed migration stops `pulumi up` while the old pods keep serving.
+        const migration = settings.database?.migrate && podInputs.databaseSecret
+            ? createMigrationJob(meta, { ...settings, database: settings.database }, { ...podInputs, databaseSecret: podInputs.databaseSecret }, child)
+            : undefined;
+        this.deployment = createDeployment(meta, settings, podInputs, { ...child, dependsOn: migration ? [migration] : [] });
 
         const service = createService(meta, { servicePort: settings.servicePort, exposeAdmin: settings.serviceMonitor }, child);
         if (settings.ingress) {
@@ -93,7 +109,10 @@ export class WebService extends pulumi.ComponentResource {
             createPodDisruptionBudget(meta, child);
         }
         if (settings.networkPolicy) {
-            createNetworkPolicy(meta, settings.networkPolicy, child);
+            createNetworkPolicy(meta, settings.networkPolicy, databaseEgress, child);
+            if (migration) {
+                createMigrationNetworkPolicy(meta, settings.networkPolicy, databaseEgress, child);
+            }
         }
         if (settings.serviceMonitor) {
             createServiceMonitor(meta, child);

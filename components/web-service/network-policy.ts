@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { APP_CONTRACT } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
-import { selectorLabels } from "./labels";
+import { migrationSelectorLabels, selectorLabels } from "./labels";
 import { EgressRule, NetworkPolicySettings } from "./types";
 
 const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
@@ -27,6 +27,7 @@ function egressRule(rule: EgressRule): k8s.types.input.networking.v1.NetworkPoli
 export function createNetworkPolicy(
     meta: ObjectMeta,
     settings: NetworkPolicySettings,
+    database: k8s.types.input.networking.v1.NetworkPolicyEgressRule | undefined,
     opts: ChildOptions,
 ): k8s.networking.v1.NetworkPolicy {
     return new k8s.networking.v1.NetworkPolicy(`${meta.name}-netpol`, {
@@ -38,7 +39,28 @@ export function createNetworkPolicy(
                 { from: [fromNamespace(settings.ingressControllerNamespace)], ports: [{ protocol: "TCP", port: APP_CONTRACT.httpPort }] },
                 { from: [fromNamespace(settings.metricsNamespace)], ports: [{ protocol: "TCP", port: APP_CONTRACT.adminPort }] },
             ],
-            egress: settings.egress ? [DNS_EGRESS, ...settings.egress.map(egressRule)] : undefined,
+            egress: settings.egress ? [DNS_EGRESS, ...settings.egress.map(egressRule), ...(database ? [database] : [])] : undefined,
+        },
+    }, opts);
+}
+
+/**
+ * The migration Job's pods accept no connections; with an egress allow-list they reach only DNS and the database
+ * (the database is all `server migrate` talks to).
+ */
+export function createMigrationNetworkPolicy(
+    meta: ObjectMeta,
+    settings: NetworkPolicySettings,
+    database: k8s.types.input.networking.v1.NetworkPolicyEgressRule | undefined,
+    opts: ChildOptions,
+): k8s.networking.v1.NetworkPolicy {
+    return new k8s.networking.v1.NetworkPolicy(`${meta.name}-migrate-netpol`, {
+        metadata: { ...meta, name: `${meta.name}-migrate` },
+        spec: {
+            podSelector: { matchLabels: migrationSelectorLabels(meta.name) },
+            policyTypes: settings.egress ? ["Ingress", "Egress"] : ["Ingress"],
+            ingress: [],
+            egress: settings.egress ? [DNS_EGRESS, ...(database ? [database] : [])] : undefined,
         },
     }, opts);
 }

@@ -42,6 +42,10 @@ export function resolveSettings(name: string, args: Omit<WebServiceArgs, "provid
         dashboard: args.dashboard ?? args.serviceMonitor ?? DEFAULTS.serviceMonitor,
         forceApply: args.forceApply ?? DEFAULTS.forceApply,
         publicUrl: args.publicUrl,
+        database: args.database && withDefaults({ ...DEFAULTS.migration.settings }, {
+            migrate: args.database.migrate,
+            migrationTimeoutSeconds: args.database.migrationTimeoutSeconds,
+        }),
     };
 }
 

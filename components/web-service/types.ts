@@ -3,6 +3,7 @@
 // what differs. The resolved shapes below are what the component builds its objects from.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseConnection } from "../database/types";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -208,6 +209,20 @@ export interface AlertingArgs {
     repeatIntervalMinutes?: number;
 }
 
+/**
+ * The service's users in PostgreSQL: a Database's `connection`, or any Secret of your own holding a DATABASE_URL
+ * (e.g. your platform's RDS). The service gets USERS_STORE=postgres and DATABASE_URL from the Secret.
+ */
+export interface WebServiceDatabaseArgs extends DatabaseConnection {
+    /**
+     * Run the image's migrations (`server migrate`) in a Job named after the image's digest before the Deployment
+     * changes: a failed migration fails `pulumi up` and the running pods keep serving. @default true
+     */
+    migrate?: boolean;
+    /** The migration Job is stopped and fails after this long (activeDeadlineSeconds). @default 300 */
+    migrationTimeoutSeconds?: number;
+}
+
 export interface WebServiceArgs {
     /** Required. Kubernetes provider of the target cluster; passed to every object. */
     provider: k8s.Provider;
@@ -267,6 +282,11 @@ export interface WebServiceArgs {
     publicUrl?: string;
     /** `.dockerconfigjson` for an image pull secret (registry/pull-secret.ts). */
     imagePullDockerConfigJson?: pulumi.Input<string>;
+    /**
+     * Where the service keeps its users. Unset: USERS_STORE=memory, the service's development mode (each pod its
+     * own users, lost on restart), refused on a production service.
+     */
+    database?: WebServiceDatabaseArgs;
 }
 
 // --- resolved: every default applied
@@ -287,6 +307,8 @@ export type FaultInjectionSettings = Required<FaultInjectionArgs>;
 export type SloSettings = Required<SloArgs>;
 /** The webhook's URL stays in the arguments: settings hold no secret. */
 export type AlertingSettings = Required<Omit<AlertingArgs, "webhookUrl">>;
+/** The connection (Secret name, egress) stays in the arguments: it may hold Outputs. */
+export type DatabaseSettings = Required<Pick<WebServiceDatabaseArgs, "migrate" | "migrationTimeoutSeconds">>;
 export type NetworkPolicySettings = Required<Omit<NetworkPolicyArgs, "egress">> & Pick<NetworkPolicyArgs, "egress">;
 
 /** Everything about the workload that is not the image, the cluster connection or a secret. */
@@ -313,4 +335,5 @@ export interface WebServiceSettings {
     dashboard: boolean;
     forceApply: boolean;
     publicUrl?: string;
+    database?: DatabaseSettings;
 }

@@ -11,6 +11,7 @@ import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
 import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } from "./types";
 import { checkAutoscaling } from "./validate-autoscaling";
+import { checkDatabase } from "./validate-database";
 import { checkEnv } from "./validate-env";
 import { checkIngress } from "./validate-ingress";
 import { checkObservability } from "./validate-observability";
@@ -24,13 +25,13 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     provider: true, image: true, production: true, namespace: true, createNamespace: true, autoscaling: true, resources: true,
     shutdown: true, rollout: true, logLevel: true, zoneSpread: true, servicePort: true, env: true, secretEnv: true,
     trustedProxies: true, ingress: true, networkPolicy: true, serviceMonitor: true, forceApply: true, publicUrl: true,
-    imagePullDockerConfigJson: true, tracing: true, faultInjection: true, slo: true, alerting: true, dashboard: true,
+    imagePullDockerConfigJson: true, tracing: true, faultInjection: true, slo: true, alerting: true, dashboard: true, database: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
-export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress">): Problem[] {
+export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress" | "database">): Problem[] {
     const checks = new Checks();
     const guaranteed = guaranteedReplicas(settings);
     if (guaranteed < 2) {
@@ -39,6 +40,9 @@ export function productionProblems(settings: Pick<WebServiceSettings, "autoscali
     }
     if (settings.ingress && !settings.ingress.tls) {
         checks.add("ingress.tls", "TLS on the Ingress of a production service (a Secret or a cert-manager issuer)", "none");
+    }
+    if (!settings.database) {
+        checks.add("database", "a database on a production service (without one its users live in each pod's memory and are lost on restart)", "nothing");
     }
     return checks.problems;
 }
@@ -65,6 +69,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkIngress(checks, args.ingress);
     checkNetworkPolicy(checks, args.networkPolicy);
     checkObservability(checks, args);
+    checkDatabase(checks, args.database);
     checks.check("publicUrl", args.publicUrl, R.publicUrl);
 
     const secrets = [

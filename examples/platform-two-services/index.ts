@@ -12,6 +12,10 @@ const namespaceName = config.get("namespace") ?? "shop";
 const domain = config.get("domain") ?? "shop.example.com";
 const servicesDir = path.resolve(__dirname, config.get("servicesDir") ?? "../../app");
 const production = config.getBoolean("production") ?? true;
+// Each service's database: a Secret (holding DATABASE_URL) that the platform provisions next to its RDS instances,
+// by service name. A service without one keeps its users in memory — development only: WebService refuses that on
+// a production service.
+const databaseSecrets = config.getObject<Record<string, string>>("databaseSecrets") ?? {};
 
 // The platform stack exports: registryServer, registryUsername, registryPassword (secret), and kubeconfig (secret)
 // unless this stack names a context of the ambient kubeconfig (kubeContext).
@@ -71,6 +75,8 @@ function deployService(name: string, spec: ServiceSpec): WebService {
             tls: production ? { certManagerIssuer: config.get("certManagerIssuer") ?? "letsencrypt-prod" } : undefined,
         },
         imagePullDockerConfigJson: config.getBoolean("imagePullSecret") ? dockerConfigJson(registry) : undefined,
+        // The platform's Secret; this service's image migrates its schema in a Job before each rollout.
+        database: databaseSecrets[name] === undefined ? undefined : { connectionSecret: { name: databaseSecrets[name], key: "DATABASE_URL" } },
     });
 }
 

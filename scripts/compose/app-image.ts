@@ -25,8 +25,9 @@ function docker(args: string[], output: "ignore" | "stream"): boolean {
 
 /** The local stack's image as `pulumi up` would build it: reference, build command and builder image. */
 export function localStackImage(): { ref: string; buildCommand: string[]; builderImage?: string; hashedFiles: number } {
-    // No secret is needed to build: encrypted values stay encrypted.
-    const settings = parseSettings(rawConfig(engineConfig(stackFileValues(STACK), () => "not-decrypted")), { project: PROJECT, projectDir: PROJECT_DIR });
+    // No secret is needed to build: encrypted values stay encrypted. Nor the database: compose keeps users in memory.
+    const values = Object.fromEntries(Object.entries(stackFileValues(STACK)).filter(([key]) => !key.startsWith("goship:database")));
+    const settings = parseSettings(rawConfig(engineConfig(values, () => "not-decrypted")), { project: PROJECT, projectDir: PROJECT_DIR });
     if (settings.registry.type !== "generic") {
         throw new Error(`the ${STACK} stack's registry is ${settings.registry.type}; compose runs the local stack's image (generic registry)`);
     }

@@ -25,6 +25,13 @@ export interface ProgramRun {
 
 const FAKE_DIGEST = "sha256:" + "ab".repeat(32);
 
+/** The type token of RegistryImage's dynamic resource. */
+export const REGISTRY_IMAGE = "pulumi-nodejs:dynamic/goship:RegistryImage";
+
+/** Subnet and vSwitch CIDRs the cloud lookups answer with. */
+export const MOCK_SUBNET_CIDRS: Record<string, string> = {};
+const cidrOf = (id: string) => (MOCK_SUBNET_CIDRS[id] ??= `10.20.${Object.keys(MOCK_SUBNET_CIDRS).length}.0/24`);
+
 /** The type token of GoServiceImage's dynamic resource. */
 export const IMAGE_BUILD = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
 
@@ -34,6 +41,14 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
             return { ...inputs, repositoryUrl: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${inputs.name}`, registryId: "123456789012" };
         case "alicloud:cr/repo:Repo":
             return { ...inputs, domainList: { public: "registry.cn-hangzhou.aliyuncs.com", vpc: "registry-vpc.cn-hangzhou.aliyuncs.com", internal: "" } };
+        case REGISTRY_IMAGE:
+            return { ...inputs, digest: FAKE_DIGEST, ref: `${String(inputs.image).replace(/:[^/:]+$/, "")}@${FAKE_DIGEST}` };
+        case "aws:rds/instance:Instance":
+            return { ...inputs, address: `${name}.abcdefghijkl.eu-west-1.rds.amazonaws.com`, port: 5432 };
+        case "alicloud:rds/instance:Instance":
+            return { ...inputs, connectionString: `pgm-${name}.pg.rds.aliyuncs.com`, port: "5432" };
+        case "alicloud:rds/rdsAccount:RdsAccount":
+            return { ...inputs, accountName: inputs.accountName };
         case IMAGE_BUILD:
             return { ...inputs, digest: FAKE_DIGEST, ref: `${inputs.repository}@${FAKE_DIGEST}` };
         default:
@@ -48,6 +63,10 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, an
     switch (token) {
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: "ecr-token-from-mock", proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com" };
+        case "aws:ec2/getSubnet:getSubnet":
+            return { id: inputs.id, cidrBlock: cidrOf(inputs.id) };
+        case "alicloud:vpc/getSwitches:getSwitches":
+            return { ids: inputs.ids, vswitches: (inputs.ids as string[]).map((id) => ({ id, cidrBlock: cidrOf(id) })) };
         case "alicloud:cs/getRegistryEnterpriseInstances:getRegistryEnterpriseInstances":
             return {
                 instances: (inputs.ids as string[]).map((id) => ({

@@ -14,8 +14,18 @@ export function testSecret(fullKey: string): string {
     return `test-secret-for-${fullKey.replace(/[^a-zA-Z0-9]/g, "-")}`;
 }
 
+/**
+ * The database password a test stack gets when its file has goship:database but no goship:databasePassword: each
+ * environment sets its own with --secret, never in the repository. It meets every provider's rules.
+ */
+export const TEST_DATABASE_PASSWORD = "Test-Database-Pw-0001";
+
 export function readStackConfig(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): StackConfig {
-    return toEngineConfig({ ...stackFileValues(stack), ...overrides }, secretOverrides);
+    const file = stackFileValues(stack);
+    const password = "goship:database" in file && !("goship:databasePassword" in file)
+        ? { "goship:databasePassword": secretValue(TEST_DATABASE_PASSWORD) }
+        : {};
+    return toEngineConfig({ ...file, ...password, ...overrides }, secretOverrides);
 }
 
 /** Engine view of a plain key→value map (keys without a namespace get the project's). */

@@ -6,6 +6,8 @@ import * as path from "path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
+import * as k8s from "@pulumi/kubernetes";
+import { Database, DatabaseArgs } from "../../components/database";
 import { resolveImageArgs } from "../../components/image";
 import { AcrPersonalRegistry } from "../../components/registry/acr";
 import { EcrRegistry } from "../../components/registry/ecr";
@@ -14,7 +16,7 @@ import { resolveSettings } from "../../components/web-service";
 import { runProgram } from "../helpers/mocks";
 import { PROJECT_DIR } from "../helpers/stack-config";
 
-const FILES = ["web-service/types.ts", "image/build-plan.ts", "registry/generic.ts", "registry/ecr.ts", "registry/acr.ts"];
+const FILES = ["database/types.ts", "web-service/types.ts", "image/build-plan.ts", "registry/generic.ts", "registry/ecr.ts", "registry/acr.ts"];
 
 interface Documented {
     declaration: string;
@@ -25,7 +27,7 @@ interface Documented {
 
 /** The leading literal of a `@default` text: a string, number, boolean, or a balanced `{…}`. */
 function literal(text: string): unknown {
-    const match = /^("[^"]*"|-?[0-9.]+|true|false|\{[^}]*\})/.exec(text.trim());
+    const match = /^("[^"]*"|-?[0-9.]+|true|false|\{[^}]*\}|\[[^\]]*\])/.exec(text.trim());
     assert.ok(match, `a @default must start with a literal: ${text}`);
     return new Function(`return (${match[1].replace(/<name>/g, "orders")});`)();
 }
@@ -60,7 +62,27 @@ async function registered(create: () => unknown): Promise<unknown> {
     return [made, run.resources.map((resource) => [resource.type, resource.inputs])];
 }
 
+/** A Database of each provider, with one field given or left out. */
+const DIGEST_IMAGE = `registry.example.com/postgres@sha256:${"c".repeat(64)}`;
+function database(provider: DatabaseArgs["provider"], fields: object): Promise<unknown> {
+    const required = {
+        kubernetes: { image: DIGEST_IMAGE },
+        aws: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], allowedCidrs: ["10.0.0.0/16"] },
+        alicloud: { zoneId: "cn-hangzhou-j", vswitchIds: ["vsw-bp1abcdefgh"], securityIps: ["10.0.0.0/16"], encryptionKeyId: "key-hzz62f1cb66fa42qo" },
+    }[provider];
+    return registered(() => void new Database("db", {
+        provider, kubernetesProvider: new k8s.Provider("k8s", {}), namespace: "app", password: "Correct-Horse-Battery-9", ...required, ...fields,
+    } as DatabaseArgs));
+}
+const everyProvider = (fields: object) => Promise.all((["kubernetes", "aws", "alicloud"] as const).map((provider) => database(provider, fields)));
+
 const PROBES: Record<string, Probe> = {
+    DatabaseCommonArgs: (field, value) => everyProvider(given(field, value)),
+    KubernetesDatabaseArgs: (field, value) => database("kubernetes", given(field, value)),
+    KubernetesDatabaseResources: (field, value) => database("kubernetes", { resources: given(field, value) }),
+    AwsDatabaseArgs: (field, value) => database("aws", given(field, value)),
+    AlicloudDatabaseArgs: (field, value) => database("alicloud", given(field, value)),
+    WebServiceDatabaseArgs: (field, value) => service({ database: { connectionSecret: { name: "db", key: "DATABASE_URL" }, ...given(field, value) } }),
     WebServiceArgs: (field, value) => service(given(field, value)),
     ResourceArgs: (field, value) => service({ resources: given(field, value) }),
     ShutdownArgs: (field, value) => service({ shutdown: given(field, value) }),

@@ -19,7 +19,7 @@ describe("examples/platform-two-services under mocks", () => {
 
     before(async () => {
         unalias = aliasPackage("goship", tsconfigPath(path.join(EXAMPLE_DIR, "tsconfig.json"), "goship"));
-        run = await runProgram("dev", { config: { [`${PROJECT}:platformStack`]: PLATFORM_STACK }, secretKeys: [] }, {
+        run = await runProgram("dev", { config: { [`${PROJECT}:platformStack`]: PLATFORM_STACK, [`${PROJECT}:databaseSecrets`]: JSON.stringify({ orders: "orders-database", payments: "payments-database" }) }, secretKeys: [] }, {
             entry: path.join(EXAMPLE_DIR, "index.ts"),
             project: PROJECT,
             stackReferences: {
@@ -38,6 +38,18 @@ describe("examples/platform-two-services under mocks", () => {
     });
 
     after(() => unalias?.());
+
+    it("keeps each service's users in the platform's database: DATABASE_URL from its Secret, migrations in a Job first", () => {
+        for (const name of ["orders", "payments"]) {
+            const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === `${name}-deployment`)!;
+            const env = deployment.inputs.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+            assert.deepEqual(env.find((entry) => entry.name === "USERS_STORE"), { name: "USERS_STORE", value: "postgres" });
+            assert.deepEqual(env.find((entry) => entry.name === "DATABASE_URL")?.valueFrom, { secretKeyRef: { name: `${name}-database`, key: "DATABASE_URL" } });
+            const job = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === `${name}-migrate`)!;
+            assert.match(job.inputs.metadata.name, new RegExp(`^${name}-migrate-[0-9a-f]{10}$`));
+            assert.deepEqual(job.inputs.spec.template.spec.containers[0].args, ["migrate"]);
+        }
+    });
 
     it("reads the platform stack named in its config", () => {
         const references = ofType(run, "pulumi:pulumi:StackReference");

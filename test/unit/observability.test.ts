@@ -94,7 +94,7 @@ describe("fault injection", () => {
     });
 
     it("is refused on a production service, naming the setting", async () => {
-        const run = await deploy({ production: true, autoscaling: { kind: "none", replicas: 2 }, faultInjection: { errorPercent: 5 } });
+        const run = await deploy({ production: true, autoscaling: { kind: "none", replicas: 2 }, faultInjection: { errorPercent: 5 }, database: { connectionSecret: { name: "db", key: "DATABASE_URL" } } });
         assert.deepEqual(problems(run), ['faultInjection: expected unset on a production service (production is true; fault injection is for tests), got {"errorPercent":5}']);
     });
 

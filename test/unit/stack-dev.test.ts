@@ -8,7 +8,7 @@ describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
     let run: ProgramRun;
     before(async () => {
         // Secrets are set per environment, not committed: give the stack the secret env a real one would have.
-        run = await runProgram("dev", readStackConfig("dev", { secretEnv: secretValue({ DATABASE_URL: "postgres://app@db/app" }) }));
+        run = await runProgram("dev", readStackConfig("dev", { secretEnv: secretValue({ PAYMENTS_API_KEY: "pk-test-0123456789" }) }));
     });
 
     it("holds every stack invariant", () => assertStackInvariants(run, { production: false }));
@@ -68,7 +68,7 @@ describe("dev stack (Pulumi.dev.yaml) under mocks", () => {
     });
 
     it("puts secret env in a content-named Secret read by the Deployment", () => {
-        const secret = single(run, "kubernetes:core/v1:Secret").inputs;
+        const secret = ofType(run, "kubernetes:core/v1:Secret").find((r) => r.name === "goship-secret-env")!.inputs;
         assert.match(secret.metadata.name, /^goship-secret-env-[0-9a-f]{10}$/);
         const envFrom = single(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].envFrom;
         assert.deepEqual(envFrom.map((source: Record<string, unknown>) => Object.keys(source)[0]), ["configMapRef", "secretRef"]);

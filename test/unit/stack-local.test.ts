@@ -51,14 +51,16 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         // forceApply: every object takes over what a lost state left in the cluster; the pods do not roll for it.
         for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
             "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:PrometheusRule"]) {
-            assert.equal(single(run, type).inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", type);
+            for (const resource of ofType(run, type)) {
+                assert.equal(resource.inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", `${type} ${resource.name}`);
+            }
         }
         for (const configMap of ofType(run, "kubernetes:core/v1:ConfigMap")) {
             assert.equal(configMap.inputs.metadata.annotations?.["pulumi.com/patchForce"], "true", configMap.name);
         }
         assert.equal(deployment.spec.template.metadata.annotations["pulumi.com/patchForce"], undefined);
         // The node pulls from the authenticated registry with the stack's pull secret.
-        const pullSecret = single(run, "kubernetes:core/v1:Secret").inputs;
+        const pullSecret = ofType(run, "kubernetes:core/v1:Secret").find((r) => r.name === "goship-pull")!.inputs;
         assert.equal(pullSecret.type, "kubernetes.io/dockerconfigjson");
         assert.deepEqual(deployment.spec.template.spec.imagePullSecrets, [{ name: pullSecret.metadata.name }]);
     });
@@ -94,7 +96,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
     });
 
     it("exposes the HTTP port and, for the cluster's Prometheus Operator, the admin port on the Service", () => {
-        const ports = single(run, "kubernetes:core/v1:Service").inputs.spec.ports;
+        const ports = ofType(run, "kubernetes:core/v1:Service").find((r) => r.name === "goship-service")!.inputs.spec.ports;
         assert.deepEqual(ports, [
             { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
             { name: "admin", port: 9090, targetPort: "admin", protocol: "TCP" },

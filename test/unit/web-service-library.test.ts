@@ -23,20 +23,21 @@ function deploy(args: Omit<WebServiceArgs, "provider">, extra?: (provider: k8s.P
 }
 
 describe("WebService as a library", () => {
-    it("refuses a production service without 2 guaranteed pods and TLS, naming both", async () => {
+    it("refuses a production service without 2 guaranteed pods, TLS and a database, naming all three", async () => {
         const run = await deploy({ image: IMAGE, production: true, autoscaling: { kind: "none", replicas: 1 }, ingress: { ...TLS_INGRESS!, tls: undefined } });
         assert.equal(
             run.error?.message,
-            "WebService orders: invalid arguments (2 problems):\n" +
+            "WebService orders: invalid arguments (3 problems):\n" +
             "  - autoscaling.replicas: expected at least 2 guaranteed pods on a production service, got 1\n" +
-            "  - ingress.tls: expected TLS on the Ingress of a production service (a Secret or a cert-manager issuer), got none",
+            "  - ingress.tls: expected TLS on the Ingress of a production service (a Secret or a cert-manager issuer), got none\n" +
+            "  - database: expected a database on a production service (without one its users live in each pod's memory and are lost on restart), got nothing",
         );
         assert.equal(run.resources.length, 1, "only the test's own provider: not even the component is registered");
         assert.equal(ofType(run, "kubernetes:apps/v1:Deployment").length, 0, "nothing is created");
     });
 
     it("marks a production Deployment (not its pods) for the policy pack, which then passes it", async () => {
-        const run = await deploy({ image: IMAGE, production: true, autoscaling: { kind: "none", replicas: 2 }, ingress: TLS_INGRESS });
+        const run = await deploy({ image: IMAGE, production: true, autoscaling: { kind: "none", replicas: 2 }, ingress: TLS_INGRESS, database: { connectionSecret: { name: "orders-database", key: "DATABASE_URL" } } });
         assert.equal(run.error, undefined);
         const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
         assert.equal(deployment.metadata.annotations[PRODUCTION_ANNOTATION], "true");

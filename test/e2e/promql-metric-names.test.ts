@@ -96,7 +96,7 @@ describe("PromQL of the rules and the dashboard", () => {
         const binary = path.join(work, "server");
         execFileSync("go", ["build", "-o", binary, "./cmd/server"], { cwd: path.join(PROJECT_DIR, "app"), stdio: "inherit" });
         const [port, adminPort] = [await freePort(), await freePort()];
-        server = spawn(binary, [], { env: { ...process.env, LISTEN_HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort) }, stdio: "ignore" });
+        server = spawn(binary, [], { env: { ...process.env, USERS_STORE: "memory", LISTEN_HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort) }, stdio: "ignore" });
         await fetchText(`http://127.0.0.1:${port}/ping`);
         exported = exposedNames(await fetchText(`http://127.0.0.1:${adminPort}/metrics`));
     });

@@ -15,14 +15,15 @@ export function testSecret(fullKey: string): string {
 }
 
 /**
- * The database password a test stack gets when its file has goship:database but no goship:databasePassword: each
- * environment sets its own with --secret, never in the repository. It meets every provider's rules.
+ * The database password a test stack sees when its file has goship:database: each environment sets its own with
+ * --secret (the local stack's is encrypted with the local passphrase, which tests do not decrypt). It meets every
+ * provider's rules.
  */
 export const TEST_DATABASE_PASSWORD = "Test-Database-Pw-0001";
 
 export function readStackConfig(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): StackConfig {
     const file = stackFileValues(stack);
-    const password = "goship:database" in file && !("goship:databasePassword" in file)
+    const password = "goship:database" in file
         ? { "goship:databasePassword": secretValue(TEST_DATABASE_PASSWORD) }
         : {};
     return toEngineConfig({ ...file, ...password, ...overrides }, secretOverrides);

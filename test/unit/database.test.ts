@@ -2,13 +2,15 @@
 // properties, the password never in plaintext, the migration Job before the Deployment, and every argument problem
 // reported at once.
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { Database, DatabaseArgs, connectionUrl, databaseProblems } from "../../components/database";
 import { formatProblem } from "../../components/validation/problems";
 import { migrationJobName } from "../../components/web-service";
 import { ProgramRun, RecordedResource, ofType, runProgram } from "../helpers/mocks";
-import { TEST_DATABASE_PASSWORD, readStackConfig } from "../helpers/stack-config";
+import { PROJECT_DIR, TEST_DATABASE_PASSWORD, readStackConfig } from "../helpers/stack-config";
 
 /** Every input value outside the resource's secret paths, as text. */
 function plaintextInputs(resource: RecordedResource): string {
@@ -84,6 +86,9 @@ describe("local stack: PostgreSQL in the cluster", () => {
     it("runs one restricted postgres pod of the image pinned by its registry digest, with a volume from the default class", () => {
         const image = byName(run, "pulumi-nodejs:dynamic/goship:RegistryImage", "postgres-image");
         assert.equal(image.image, "127.0.0.1:5000/goship/postgres:15.20-0-deb12u1");
+        // The tag the bootstrap pushes: scripts/database/postgres-image.sh's pin, "+" spelled "-".
+        const pin = /^POSTGRES_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(PROJECT_DIR, "scripts/database/postgres-image.sh"), "utf8"))?.[1];
+        assert.equal(image.image.split(":").pop(), pin?.replace(/\+/g, "-"), "Pulumi.local.yaml names the image scripts/database/postgres-image.sh builds");
         const sts = byName(run, "kubernetes:apps/v1:StatefulSet", "goship-db-statefulset");
         assert.equal(sts.spec.replicas, 1);
         const pod = sts.spec.template.spec;

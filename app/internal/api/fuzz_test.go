@@ -30,6 +30,11 @@ func FuzzRouter(f *testing.F) {
 	f.Add(uint8(2), "/api/v1/users/", "99999999999999999999", "", "text/plain", "", []byte(`{`))
 	f.Add(uint8(7), "/ping", "", strings.Repeat("a", 200), "", "", []byte{0xff, 0x00})
 	f.Add(uint8(0), "/%2e%2e/", "%00", "", "", "", []byte(""))
+	// The list's query string: pages, and each way a parameter can be wrong.
+	f.Add(uint8(0), "/api/v1/users", "?limit=1&after=1", "", "", "", []byte(""))
+	f.Add(uint8(4), "/api/v1/users", "?after=18446744073709551615&limit=1000", "", "", "", []byte(""))
+	f.Add(uint8(0), "/api/v1/users", "?limit=1001&after=-1&page=2", "", "", "", []byte(""))
+	f.Add(uint8(0), "/api/v1/users", "?limit=1&limit=2&after=%zz;x", "", "", "", []byte(""))
 
 	f.Fuzz(func(t *testing.T, methodIndex uint8, path, param, requestID, contentType, forwardedFor string, body []byte) {
 		method := fuzzMethods[int(methodIndex)%len(fuzzMethods)]

@@ -62,6 +62,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertUnavailable(t, f, httptest.NewRequest("GET", "/api/v1/users", nil), timeout)
+	assertUnavailable(t, f, httptest.NewRequest("GET", "/api/v1/users?after=1&limit=5", nil), timeout)
 	assertUnavailable(t, f, httptest.NewRequest("GET", "/api/v1/users/1", nil), timeout)
 	assertUnavailable(t, f, jsonRequest("POST", "/api/v1/users", `{"name":"x","email":"x@example.com"}`), timeout)
 	assertUnavailable(t, f, jsonRequest("PUT", "/api/v1/users/1", `{"name":"x","email":"x@example.com"}`), timeout)
@@ -154,7 +155,7 @@ func TestPoolIsBounded(t *testing.T) {
 		t.Errorf("the server saw at most %d connections at once; want 1 or 2 (DB_MAX_CONNS=2)", most)
 	}
 	var list struct{ Users []users.User }
-	if err := json.Unmarshal(f.do(httptest.NewRequest("GET", "/api/v1/users", nil)).Body.Bytes(), &list); err != nil || len(list.Users) != 2+clients*each {
+	if err := json.Unmarshal(f.do(httptest.NewRequest("GET", "/api/v1/users?limit=1000", nil)).Body.Bytes(), &list); err != nil || len(list.Users) != 2+clients*each {
 		t.Errorf("GET /api/v1/users: %d users, %v; want %d", len(list.Users), err, 2+clients*each)
 	}
 	if got := gauge(t, registry, "goship_db_pool_max_connections"); got != 2 {

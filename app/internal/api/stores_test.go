@@ -23,11 +23,12 @@ func withStore(s users.Store) func(*Options) {
 }
 
 // newTestStore is a store of kind holding testSeed: for postgres, a migrated
-// database of its own on the package's shared server.
+// database of its own on the package's shared server; for memory, room for
+// 1000 users (the production capacity), enough for several pages.
 func newTestStore(t testing.TB, kind string) users.Store {
 	t.Helper()
 	if kind == "memory" {
-		return users.NewMemory(10, testSeed...)
+		return users.NewMemory(1000, testSeed...)
 	}
 	db, _ := openTestDatabase(t, pgtest.Shared(t), database.Options{MaxConns: 4, QueryTimeout: 5 * time.Second}, prometheus.NewRegistry())
 	return users.NewPostgres(db)

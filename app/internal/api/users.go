@@ -8,9 +8,12 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -41,13 +44,126 @@ func (h userHandlers) register(g *gin.RouterGroup) {
 	g.PUT("/:id", h.update)
 }
 
+// Page sizes of GET /api/v1/users: a client never makes a replica read or
+// serialise more than maxPageSize rows in one request, however large the table.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// userPage is the body of GET /api/v1/users. Next, the relative URL of the
+// following page, is there only when there may be more users.
+type userPage struct {
+	Users []users.User `json:"users"`
+	Next  string       `json:"next,omitempty"`
+}
+
 func (h userHandlers) list(c *gin.Context) {
-	list, err := h.store.List(c.Request.Context())
+	after, limit, ok := pageParams(c)
+	if !ok {
+		return
+	}
+	page, more, err := h.store.List(c.Request.Context(), after, limit)
 	if err != nil {
 		abortStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"users": list})
+	body := userPage{Users: page}
+	if body.Users == nil {
+		body.Users = []users.User{} // {"users":[]}, not null
+	}
+	if more && len(page) > 0 {
+		body.Next = fmt.Sprintf("%s?after=%d&limit=%d", c.FullPath(), page[len(page)-1].ID, limit)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// pageParams reads the list's query string: after (a user id, default 0) and
+// limit (1..maxPageSize, default defaultPageSize), each at most once, and
+// nothing else — as a body with an unknown field is refused, so is an unknown
+// parameter, rather than silently ignoring what a client meant (page=2,
+// per_page=…). Every problem is named in one 400.
+func pageParams(c *gin.Context) (after uint64, limit int, ok bool) {
+	limit = defaultPageSize
+	if c.Request.URL.RawQuery == "" {
+		return 0, limit, true
+	}
+	query, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		apierror.Abort(c, http.StatusBadRequest, apierror.CodeInvalidArgument,
+			"the query string is malformed: "+err.Error())
+		return 0, 0, false
+	}
+	var problems, unknown []string
+	if values, given := query["limit"]; given {
+		n, err := strconv.ParseUint(values[0], 10, 64)
+		switch {
+		case len(values) > 1:
+			problems = append(problems, "limit must be given at most once")
+		case err != nil || n < 1 || n > maxPageSize:
+			problems = append(problems, fmt.Sprintf("limit must be an integer from 1 to %d, got %s", maxPageSize, quoteBounded(values[0])))
+		default:
+			limit = int(n)
+		}
+	}
+	if values, given := query["after"]; given {
+		n, err := strconv.ParseUint(values[0], 10, 64)
+		switch {
+		case len(values) > 1:
+			problems = append(problems, "after must be given at most once")
+		case err != nil:
+			problems = append(problems, "after must be a user id (a non-negative integer), got "+quoteBounded(values[0]))
+		default:
+			after = n
+		}
+	}
+	for name := range query {
+		if name != "limit" && name != "after" {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown) // a deterministic message
+		problems = append(problems, describeUnknownParams(unknown))
+	}
+	if len(problems) > 0 {
+		apierror.Abort(c, http.StatusBadRequest, apierror.CodeInvalidArgument, strings.Join(problems, "; "))
+		return 0, 0, false
+	}
+	return after, limit, true
+}
+
+// describeUnknownParams names the first few unknown parameters (sorted): a
+// query string of thousands of them makes no longer a message.
+func describeUnknownParams(names []string) string {
+	const shown = 3
+	quoted := make([]string, 0, shown)
+	for _, name := range names[:min(len(names), shown)] {
+		quoted = append(quoted, quoteBounded(name))
+	}
+	list := strings.Join(quoted, ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	word := "parameter"
+	if len(names) > 1 {
+		word = "parameters"
+	}
+	return fmt.Sprintf("unknown query %s %s; the parameters are limit and after", word, list)
+}
+
+// quoteBounded quotes a client's value for a message, cut to its first 64
+// bytes (on a UTF-8 boundary) so that the answer stays small.
+func quoteBounded(s string) string {
+	const most = 64
+	if len(s) <= most {
+		return strconv.Quote(s)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 func (h userHandlers) get(c *gin.Context) {

@@ -2,7 +2,6 @@ package users
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"sync"
 )
@@ -39,15 +38,29 @@ func (s *Memory) Get(_ context.Context, id uint64) (User, error) {
 	return u, nil
 }
 
-// List returns all users ordered by ID.
-func (s *Memory) List(context.Context) ([]User, error) {
+// List returns up to limit users with an ID above after, ordered by ID, and
+// whether there are more. It sorts only the IDs above after (the store is
+// bounded, so this stays cheap).
+func (s *Memory) List(_ context.Context, after uint64, limit int) ([]User, bool, error) {
+	if limit < 1 {
+		return nil, false, ErrBadLimit
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	list := make([]User, 0, len(s.byID))
-	for _, id := range slices.Sorted(maps.Keys(s.byID)) {
-		list = append(list, s.byID[id])
+	ids := make([]uint64, 0, min(len(s.byID), limit))
+	for id := range s.byID {
+		if id > after {
+			ids = append(ids, id)
+		}
 	}
-	return list, nil
+	slices.Sort(ids)
+	more := len(ids) > limit
+	ids = ids[:min(len(ids), limit)]
+	page := make([]User, len(ids))
+	for i, id := range ids {
+		page[i] = s.byID[id]
+	}
+	return page, more, nil
 }
 
 // Create adds a user with the next free ID, or returns ErrFull.

@@ -12,9 +12,9 @@ var ctx = context.Background()
 
 func list(t *testing.T, s Store) []User {
 	t.Helper()
-	users, err := s.List(ctx)
-	if err != nil {
-		t.Fatal(err)
+	users, more, err := s.List(ctx, 0, 1000)
+	if err != nil || more {
+		t.Fatalf("List(0, 1000) more = %v, err = %v; want everything", more, err)
 	}
 	return users
 }
@@ -75,5 +75,38 @@ func TestMemoryConcurrentCreatesGetDistinctIDs(t *testing.T) {
 	all := list(t, s)
 	if len(all) != 100 || all[0].ID != 1 || all[99].ID != 100 {
 		t.Errorf("got %d users with IDs %d..%d, want 100 with IDs 1..100", len(all), all[0].ID, all[len(all)-1].ID)
+	}
+}
+
+// Pages follow the IDs, whatever gaps they have: after need not be an ID in
+// the store, and more is false exactly on the last page.
+func TestMemoryListPages(t *testing.T) {
+	s := NewMemory(10, User{ID: 3}, User{ID: 10}, User{ID: 7}, User{ID: 20})
+	tests := []struct {
+		after    uint64
+		limit    int
+		wantIDs  []uint64
+		wantMore bool
+	}{
+		{0, 2, []uint64{3, 7}, true},
+		{7, 2, []uint64{10, 20}, false},
+		{4, 1, []uint64{7}, true},
+		{0, 4, []uint64{3, 7, 10, 20}, false},
+		{0, 5, []uint64{3, 7, 10, 20}, false},
+		{20, 5, []uint64{}, false},
+		{^uint64(0), 1, []uint64{}, false},
+	}
+	for _, tt := range tests {
+		page, more, err := s.List(ctx, tt.after, tt.limit)
+		ids := []uint64{}
+		for _, u := range page {
+			ids = append(ids, u.ID)
+		}
+		if err != nil || more != tt.wantMore || !reflect.DeepEqual(ids, tt.wantIDs) {
+			t.Errorf("List(after %d, limit %d) = %v, more %v, %v; want %v, more %v", tt.after, tt.limit, ids, more, err, tt.wantIDs, tt.wantMore)
+		}
+	}
+	if _, _, err := s.List(ctx, 0, 0); !errors.Is(err, ErrBadLimit) {
+		t.Errorf("List(limit 0) error = %v, want ErrBadLimit", err)
 	}
 }

@@ -34,23 +34,38 @@ func (s *Postgres) Get(ctx context.Context, id uint64) (User, error) {
 	return u, s.wrap(err)
 }
 
-func (s *Postgres) List(ctx context.Context) ([]User, error) {
-	var list []User
+// List is one keyset query on the primary key's index: it reads at most
+// limit+1 rows (the extra one only says whether there are more), however
+// large the table.
+func (s *Postgres) List(ctx context.Context, after uint64, limit int) ([]User, bool, error) {
+	if limit < 1 {
+		return nil, false, ErrBadLimit
+	}
+	if after >= math.MaxInt64 { // no bigint id is above it: an empty last page, not a query error
+		return []User{}, false, nil
+	}
+	fetch := int64(limit) // one more row than the page, to know whether there are more
+	if fetch < math.MaxInt64 {
+		fetch++
+	}
+	page := make([]User, 0, min(limit, 1000)+1)
 	err := s.db.Do(ctx, "users.list", func(ctx context.Context, pool *pgxpool.Pool) error {
-		rows, err := pool.Query(ctx, "SELECT id, name, email FROM users ORDER BY id")
+		rows, err := pool.Query(ctx, "SELECT id, name, email FROM users WHERE id > $1 ORDER BY id LIMIT $2", int64(after), fetch)
 		if err != nil {
 			return err
 		}
-		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (User, error) {
-			var u User
-			return u, row.Scan(&u.ID, &u.Name, &u.Email)
+		var u User
+		_, err = pgx.ForEachRow(rows, []any{&u.ID, &u.Name, &u.Email}, func() error {
+			page = append(page, u)
+			return nil
 		})
 		return err
 	})
-	if list == nil {
-		list = []User{} // {"users":[]}, not null
+	if err != nil {
+		return []User{}, false, s.wrap(err)
 	}
-	return list, s.wrap(err)
+	more := len(page) > limit
+	return page[:min(len(page), limit)], more, nil
 }
 
 func (s *Postgres) Create(ctx context.Context, name, email string) (User, error) {

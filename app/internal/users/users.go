@@ -22,13 +22,19 @@ var (
 	// (unreachable, restarting, overloaded, the query deadline passed): the
 	// client may retry. Other errors are the service's own bugs.
 	ErrUnavailable = errors.New("user store unavailable")
+	// ErrBadLimit is a List call with a limit below 1: a caller's bug.
+	ErrBadLimit = errors.New("users: List limit must be at least 1")
 )
 
 // Store is the users repository; implementations are safe for concurrent
 // use. A write that returns no error is durable in that store.
 type Store interface {
 	Get(ctx context.Context, id uint64) (User, error)
-	List(ctx context.Context) ([]User, error) // ordered by ID
+	// List returns a page of users: those with an ID above after, ordered by
+	// ID, at most limit of them (limit ≥ 1; ErrBadLimit otherwise). more
+	// reports whether a user with a larger ID existed beyond the page, so
+	// more == false means the listing is complete (as of that read).
+	List(ctx context.Context, after uint64, limit int) (page []User, more bool, err error)
 	Create(ctx context.Context, name, email string) (User, error)
 	Update(ctx context.Context, id uint64, name, email string) (User, error)
 }

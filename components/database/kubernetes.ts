@@ -73,7 +73,8 @@ export function createKubernetesDatabase(
                 spec: {
                     automountServiceAccountToken: false,
                     enableServiceLinks: false,
-                    // postgres answers SIGTERM with a fast shutdown (abort transactions, checkpoint, exit).
+                    // The image stops postgres with SIGINT, its fast shutdown (abort transactions, checkpoint, exit):
+                    // a pool's idle connections do not hold it up the way they would a SIGTERM "smart" shutdown.
                     terminationGracePeriodSeconds: K.terminationGracePeriodSeconds,
                     securityContext: {
                         runAsNonRoot: true,

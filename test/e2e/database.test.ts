@@ -111,6 +111,10 @@ describe("the users API on the local stack's PostgreSQL", () => {
         for (const [key, value] of Object.entries(config)) {
             project.pulumi(["config", "set", key, value, "--stack", "local"]);
         }
+        // A fixed pod count: the autoscaler's keys do not apply without one.
+        for (const key of ["minReplicas", "maxReplicas", "targetCpuUtilization", "scaleDownStabilizationSeconds"]) {
+            project.pulumi(["config", "rm", `goship:${key}`, "--stack", "local"]);
+        }
     });
 
     after(() => {
@@ -213,6 +217,11 @@ describe("the users API on the local stack's PostgreSQL", () => {
         }, 1000);
         await waitFor("the app pods Ready again", 60_000, () => readyPods(NAMESPACE, APP_SELECTOR).length >= REPLICAS ? true : undefined, 1000);
         const recoveredSeconds = (Date.now() - deletedAt) / 1000;
+        // The old server stopped cleanly (the image's SIGINT stop signal: a fast shutdown, not a kill at the end of
+        // the grace period), so the new one starts without crash recovery.
+        const startLog = kubectl(["-n", NAMESPACE, "logs", databasePod().metadata.name]).stdout;
+        assert.match(startLog, /database system was shut down at/, startLog);
+        assert.doesNotMatch(startLog, /not properly shut down|automatic recovery/, startLog);
         polling = false;
         await poller;
         const refused = seen.writes.filter((answer) => answer.status === 503);

@@ -11,6 +11,7 @@ import { ProjectCopy, changedSteps, registryDigest } from "../helpers/real-engin
 
 const REGISTRY = "127.0.0.1:5000";
 const IMAGE_BUILD_TYPE = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
+const MIGRATION_JOB_TYPE = "kubernetes:batch/v1:Job";
 const runId = `${Date.now().toString(36)}${process.pid}`;
 // A repository of its own: the first up really builds and pushes (the registry has no image for this run yet).
 const REPOSITORY = `goship-e2e/${runId}`;
@@ -164,10 +165,13 @@ describe("local stack, real engine, local cluster", () => {
         // A change the compiler keeps (a comment alone yields the same binary, so the same digest under a new tag).
         fs.appendFileSync(project.file("app/cmd/server/main.go"), `\nfunc init() { version += "-${runId}" }\n`);
         const steps = changedSteps(project.pulumi(["preview", "--stack", "local", "--json"]).stdout);
+        // The migration Job is named after the image digest: a new image replaces it (it runs before the rollout).
+        const [jobSteps, otherSteps] = [steps.filter((step) => step.type === MIGRATION_JOB_TYPE), steps.filter((step) => step.type !== MIGRATION_JOB_TYPE)];
         assert.deepEqual(
-            steps.map((step) => `${step.op} ${step.type}`).sort(),
+            otherSteps.map((step) => `${step.op} ${step.type}`).sort(),
             ["update kubernetes:apps/v1:Deployment", `update ${IMAGE_BUILD_TYPE}`],
         );
+        assert.ok(jobSteps.length > 0 && jobSteps.every((step) => ["replace", "create-replacement", "delete-replaced"].includes(step.op)), `the migration Job is replaced: ${JSON.stringify(jobSteps)}`);
 
         const podsBefore = readyPods(NAMESPACE, SELECTOR).map((pod) => pod.name);
         const before = buildCount();

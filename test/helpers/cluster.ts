@@ -178,7 +178,8 @@ export class ConstantLoad {
             requests: report.requests,
             rate: report.rate,
             statusCodes,
-            errors: report.errors ?? [],
+            // vegeta lists a non-2xx answer's status line among its errors; those are in statusCodes already.
+            errors: ((report.errors ?? []) as string[]).filter((error) => !/^\d{3} /.test(error)),
             failures,
             failuresByTarget,
             bodies,

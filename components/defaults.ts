@@ -152,7 +152,9 @@ export const DEFAULTS = {
             cpuLimit: "500m",
             memoryRequest: "256Mi",
             memoryLimit: "512Mi",
-            /** postgres's fast shutdown on SIGTERM takes seconds; the margin covers a checkpoint of a busy database. */
+            ephemeralStorageRequest: "64Mi",
+            ephemeralStorageLimit: "256Mi",
+            /** postgres's fast shutdown (the image's SIGINT) takes seconds; the margin covers a checkpoint of a busy database. */
             terminationGracePeriodSeconds: 30,
             /** The image's numeric postgres user and group (images/postgres/Dockerfile). */
             uid: 999,

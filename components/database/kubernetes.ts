@@ -30,7 +30,10 @@ export function createKubernetesDatabase(
     const selector = databasePodLabels(meta.name);
     const labels = { ...meta.labels, ...selector };
     const objectMeta = { ...meta, labels };
-    const resources = withDefaults({ cpuRequest: K.cpuRequest, cpuLimit: K.cpuLimit, memoryRequest: K.memoryRequest, memoryLimit: K.memoryLimit }, args.resources);
+    const resources = withDefaults({
+        cpuRequest: K.cpuRequest, cpuLimit: K.cpuLimit, memoryRequest: K.memoryRequest, memoryLimit: K.memoryLimit,
+        ephemeralStorageRequest: K.ephemeralStorageRequest, ephemeralStorageLimit: K.ephemeralStorageLimit,
+    }, args.resources);
 
     const passwordSecret = new k8s.core.v1.Secret(`${meta.name}-postgres`, {
         metadata: { ...objectMeta, name: `${meta.name}-postgres` },
@@ -41,9 +44,16 @@ export function createKubernetesDatabase(
         ? undefined
         : createPullSecret(objectMeta, args.imagePullDockerConfigJson, opts);
 
+    const ports = [{ name: "postgres", port: PORT, targetPort: "postgres", protocol: "TCP" }];
+    // Clients connect through the ClusterIP Service; the StatefulSet's governing Service is headless (the pod's
+    // stable DNS name), as StatefulSets expect.
     const service = new k8s.core.v1.Service(`${meta.name}-service`, {
         metadata: { ...objectMeta, name: meta.name },
-        spec: { type: "ClusterIP", selector, ports: [{ name: "postgres", port: PORT, targetPort: "postgres", protocol: "TCP" }] },
+        spec: { type: "ClusterIP", selector, ports },
+    }, opts);
+    const headless = new k8s.core.v1.Service(`${meta.name}-headless`, {
+        metadata: { ...objectMeta, name: `${meta.name}-headless` },
+        spec: { clusterIP: "None", selector, ports },
     }, opts);
 
     // Only the named clients reach the port; postgres itself opens no connection (egress denied).
@@ -66,7 +76,7 @@ export function createKubernetesDatabase(
         metadata: { ...objectMeta, name: meta.name, annotations: { ...meta.annotations, "pulumi.com/timeoutSeconds": String(K.timeoutSeconds) } },
         spec: {
             replicas: 1,
-            serviceName: service.metadata.name,
+            serviceName: headless.metadata.name,
             selector: { matchLabels: selector },
             template: {
                 metadata: { labels },
@@ -97,8 +107,8 @@ export function createKubernetesDatabase(
                             { name: "PGDATA", value: PGDATA },
                         ],
                         resources: {
-                            requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
-                            limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit },
+                            requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest, "ephemeral-storage": resources.ephemeralStorageRequest },
+                            limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit, "ephemeral-storage": resources.ephemeralStorageLimit },
                         },
                         // initdb on a first start takes seconds; afterwards liveness stays strict.
                         startupProbe: { ...pgIsReady, periodSeconds: 2, failureThreshold: 60, timeoutSeconds: 2 },

@@ -38,6 +38,10 @@ export interface KubernetesDatabaseResources {
     memoryRequest?: string;
     /** @default "512Mi" */
     memoryLimit?: string;
+    /** Local disk besides the volume: /tmp, the socket directory, the container's logs. @default "64Mi" */
+    ephemeralStorageRequest?: string;
+    /** Local disk beyond which the kubelet evicts the pod. @default "256Mi" */
+    ephemeralStorageLimit?: string;
 }
 
 /** PostgreSQL as a one-pod StatefulSet on the app's cluster: for local and test clusters. */

@@ -27,7 +27,7 @@ const FIELDS: Record<DatabaseProvider, string[]> = {
         preferredBackupPeriods: true, preferredBackupTime: true, deletionProtection: true, tags: true,
     }),
 };
-const RESOURCE_FIELDS = fieldsOf<KubernetesDatabaseResources>({ cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true });
+const RESOURCE_FIELDS = fieldsOf<KubernetesDatabaseResources>({ cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true, ephemeralStorageRequest: true, ephemeralStorageLimit: true });
 const LABEL_VALUE = matching(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, "a label value (at most 63 letters, digits, '-', '_' or '.')");
 const TAG_KEY = matching(/^.{1,128}$/, "a tag key of 1 to 128 characters");
 
@@ -98,7 +98,8 @@ function checkKubernetes(checks: Checks, args: KubernetesDatabaseArgs): void {
     checks.check("storageSize", args.storageSize, R.storageSize);
     checks.check("storageClassName", args.storageClassName, R.storageClassName);
     if (args.resources !== undefined && checks.fields("resources", args.resources, RESOURCE_FIELDS, "database resources")) {
-        const rules: Record<string, Rule> = { cpuRequest: SERVICE_RULES.cpu, cpuLimit: SERVICE_RULES.cpu, memoryRequest: SERVICE_RULES.bytes, memoryLimit: SERVICE_RULES.bytes };
+        const rules: Record<string, Rule> = { cpuRequest: SERVICE_RULES.cpu, cpuLimit: SERVICE_RULES.cpu, memoryRequest: SERVICE_RULES.bytes, memoryLimit: SERVICE_RULES.bytes,
+            ephemeralStorageRequest: SERVICE_RULES.bytes, ephemeralStorageLimit: SERVICE_RULES.bytes };
         for (const [field, r] of Object.entries(rules)) {
             checks.check(key("resources", field), (args.resources as Record<string, unknown>)[field], r);
         }

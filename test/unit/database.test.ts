@@ -105,6 +105,14 @@ describe("local stack: PostgreSQL in the cluster", () => {
         assert.equal(claim.storageClassName, undefined, "the cluster's default StorageClass (local-path)");
         assert.equal(claim.resources.requests.storage, "1Gi");
         assert.deepEqual(pod.imagePullSecrets, [{ name: "goship-db-pull" }]);
+        assert.deepEqual(container.resources, {
+            requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+            limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+        });
+        // The governing Service is headless; clients use the ClusterIP one.
+        assert.equal(sts.spec.serviceName, "goship-db-headless");
+        assert.equal(byName(run, "kubernetes:core/v1:Service", "goship-db-headless").spec.clusterIP, "None");
+        assert.equal(byName(run, "kubernetes:core/v1:Service", "goship-db-service").spec.type, "ClusterIP");
     });
 
     it("admits port 5432 only from the service's pods and its migration Job's", () => {

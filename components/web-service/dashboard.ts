@@ -1,6 +1,7 @@
 // A Grafana dashboard for the service, shipped as a ConfigMap labelled for Grafana's dashboard sidecar
 // (grafana_dashboard: "1"): traffic, errors, latency percentiles, saturation against the container's limits and the
-// Go runtime's, and the pods against the autoscaler's bounds. Its queries read what the ServiceMonitor scrapes.
+// Go runtime's, the pods against the autoscaler's bounds, and with a database its pool and queries. Its queries
+// read what the ServiceMonitor scrapes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildOptions, ObjectMeta } from "./child-options";
@@ -14,6 +15,8 @@ export interface DashboardInputs {
     /** The autoscaler's bounds (or the fixed replica count twice). */
     minPods: number;
     maxPods: number;
+    /** The service keeps its users in PostgreSQL: draw its pool and queries (goship_db_*). */
+    database: boolean;
 }
 
 interface Target { expr: string; legendFormat: string }
@@ -55,6 +58,19 @@ export function dashboardModel(inputs: DashboardInputs): Record<string, unknown>
             { expr: `vector(${inputs.maxPods})`, legendFormat: "max" },
         ] },
     ];
+    if (inputs.database) {
+        panels.push(
+            { title: "Database: pool connections in use and idle vs DB_MAX_CONNS", unit: "short", targets: [
+                { expr: `sum by (state) (goship_db_pool_connections{${labels}})`, legendFormat: "{{state}}" },
+                { expr: `sum(goship_db_pool_max_connections{${labels}})`, legendFormat: "max (all pods)" },
+                { expr: `sum(${rate(`goship_db_pool_empty_acquires_total{${labels}}`)})`, legendFormat: "waits for a connection /s" },
+            ] },
+            { title: "Database: query p99 by operation, failures per second by kind", unit: "s", targets: [
+                { expr: `histogram_quantile(0.99, sum by (operation, le) (${rate(`goship_db_query_duration_seconds_bucket{${labels}}`)}))`, legendFormat: "p99 {{operation}}" },
+                { expr: `sum by (kind) (${rate(`goship_db_query_errors_total{${labels}}`)})`, legendFormat: "failed {{kind}} /s" },
+            ] },
+        );
+    }
     const datasource = { type: "prometheus", uid: "${datasource}" };
     return {
         uid: `goship-${inputs.namespace}-${inputs.name}`.slice(0, 40),
@@ -76,11 +92,11 @@ export function dashboardModel(inputs: DashboardInputs): Record<string, unknown>
     };
 }
 
-export function createDashboardConfigMap(meta: ObjectMeta, pods: { minPods: number; maxPods: number }, opts: ChildOptions): k8s.core.v1.ConfigMap {
+export function createDashboardConfigMap(meta: ObjectMeta, shape: Omit<DashboardInputs, "name" | "namespace">, opts: ChildOptions): k8s.core.v1.ConfigMap {
     return new k8s.core.v1.ConfigMap(`${meta.name}-dashboard`, {
         metadata: { ...meta, name: `${meta.name}-dashboard`, labels: { ...meta.labels, ...DASHBOARD_LABEL } },
         data: pulumi.output(meta.namespace).apply((namespace) => ({
-            [`${meta.name}.json`]: JSON.stringify(dashboardModel({ name: meta.name, namespace, ...pods }), null, 2),
+            [`${meta.name}.json`]: JSON.stringify(dashboardModel({ name: meta.name, namespace, ...shape }), null, 2),
         })),
     }, opts);
 }

@@ -129,7 +129,7 @@ export class WebService extends pulumi.ComponentResource {
             const pods = scaling.kind === "none"
                 ? { minPods: scaling.replicas, maxPods: scaling.replicas }
                 : { minPods: scaling.minReplicas, maxPods: scaling.maxReplicas };
-            createDashboardConfigMap(meta, pods, child);
+            createDashboardConfigMap(meta, { ...pods, database: args.database !== undefined }, child);
         }
 
         this.namespace = namespace;

@@ -79,6 +79,7 @@ describe("PromQL of the rules and the dashboard", () => {
                 provider: new k8s.Provider("cluster", {}), image: `r.example.com/orders@sha256:${"a".repeat(64)}`,
                 namespace: "shop", serviceMonitor: true, autoscaling: { kind: "hpa", minReplicas: 2, maxReplicas: 5 },
                 slo: { latencyP99Ms: 800, errorRatePercent: 5, availabilityPercent: 99.9 },
+                database: { connectionSecret: { name: "orders-db-connection", key: "DATABASE_URL" } },
             }),
         });
         assert.equal(run.error, undefined, run.error?.message);
@@ -92,12 +93,18 @@ describe("PromQL of the rules and the dashboard", () => {
                 panel.targets.map((target) => ({ from: `panel "${panel.title}"`, expr: target.expr.replace(GRAFANA_INTERVALS, "1m") }))),
         ];
 
-        // The service, built and run on loopback; one request, so the request metrics have series.
+        // The service, built and run on loopback with the PostgreSQL store pointed at a closed port (it connects
+        // lazily); a request of each kind, so the request and database metrics have series.
         const binary = path.join(work, "server");
         execFileSync("go", ["build", "-o", binary, "./cmd/server"], { cwd: path.join(PROJECT_DIR, "app"), stdio: "inherit" });
-        const [port, adminPort] = [await freePort(), await freePort()];
-        server = spawn(binary, [], { env: { ...process.env, USERS_STORE: "memory", LISTEN_HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort) }, stdio: "ignore" });
+        const [port, adminPort, noDatabase] = [await freePort(), await freePort(), await freePort()];
+        server = spawn(binary, [], {
+            env: { ...process.env, USERS_STORE: "postgres", DATABASE_URL: `postgres://goship:unused@127.0.0.1:${noDatabase}/goship`, LISTEN_HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort) },
+            stdio: "ignore",
+        });
         await fetchText(`http://127.0.0.1:${port}/ping`);
+        const users = await fetch(`http://127.0.0.1:${port}/api/v1/users/1`);
+        assert.equal(users.status, 503, "no database: the store answers unavailable, and its metrics record it");
         exported = exposedNames(await fetchText(`http://127.0.0.1:${adminPort}/metrics`));
     });
 
@@ -120,7 +127,8 @@ describe("PromQL of the rules and the dashboard", () => {
         assert.deepEqual(unknown, [], "metrics neither exported by the service, recorded by the rules, nor `up`");
         const used = new Set(parsed.flatMap((result) => result.metrics));
         for (const name of ["http_requests_total", "http_request_duration_seconds_bucket", "http_requests_in_flight", "process_cpu_seconds_total",
-            "process_resident_memory_bytes", "go_sched_gomaxprocs_threads", "go_gc_gomemlimit_bytes", ...CONDITIONAL_METRICS]) {
+            "process_resident_memory_bytes", "go_sched_gomaxprocs_threads", "go_gc_gomemlimit_bytes", ...CONDITIONAL_METRICS,
+            "goship_db_pool_connections", "goship_db_pool_max_connections", "goship_db_query_duration_seconds_bucket", "goship_db_query_errors_total"]) {
             assert.ok(used.has(name), `some query reads ${name}`);
         }
     });

@@ -25,7 +25,9 @@ function docker(args: string[], output: "ignore" | "stream"): boolean {
 
 /** The local stack's image as `pulumi up` would build it: reference, build command and builder image. */
 export function localStackImage(): { ref: string; buildCommand: string[]; builderImage?: string; hashedFiles: number } {
-    // No secret is needed to build: encrypted values stay encrypted. Nor the database: compose keeps users in memory.
+    // No secret is needed to build: encrypted values stay encrypted. Nor the database settings: they change nothing
+    // in the image (compose runs its own PostgreSQL from the same image as the stack's, with its own password, see
+    // scripts/compose/up.sh), and without the decrypted databasePassword they would not even parse.
     const values = Object.fromEntries(Object.entries(stackFileValues(STACK)).filter(([key]) => !key.startsWith("goship:database")));
     const settings = parseSettings(rawConfig(engineConfig(values, () => "not-decrypted")), { project: PROJECT, projectDir: PROJECT_DIR });
     if (settings.registry.type !== "generic") {

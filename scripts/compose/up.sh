@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # npm run compose:up: the service without Kubernetes — two replicas of the local stack's image behind nginx
-# (compose/compose.yaml) on http://127.0.0.1:8088/. Builds only what is missing: the app image under the stack's own
-# content-hash tag (a `pulumi up` of the local stack leaves it in the engine), nginx from Debian packages. Then it
-# starts or updates the containers, waits until nginx reports every replica ready, and checks /ping through it.
+# (compose/compose.yaml) on http://127.0.0.1:8088/, their users in one PostgreSQL. Builds only what is missing: the
+# app image under the stack's own content-hash tag (a `pulumi up` of the local stack leaves it in the engine), nginx
+# and PostgreSQL from Debian packages. Generates the database password on first use (kept 0600 in the goship cache,
+# reused afterwards). Then it starts or updates the containers (db, then the one-shot migrate, then the replicas),
+# waits until nginx reports every replica ready, and checks /ping through it.
 #
 # Environment: GOSHIP_COMPOSE_PORT (8088), GOSHIP_COMPOSE_SUBNET (10.203.16.0/24), GOSHIP_COMPOSE_PROJECT (goship).
 set -euo pipefail
@@ -25,6 +27,35 @@ nginx_image() {
   GOSHIP_NGINX_IMAGE=$(bash scripts/compose/nginx-image.sh)
   export GOSHIP_NGINX_IMAGE
   echo "$GOSHIP_NGINX_IMAGE"
+}
+
+postgres_image() {
+  GOSHIP_POSTGRES_IMAGE=$(bash scripts/database/postgres-image.sh)
+  export GOSHIP_POSTGRES_IMAGE
+  echo "$GOSHIP_POSTGRES_IMAGE"
+}
+
+# 24 random alphanumerics (≈ 143 bits; nothing to percent-encode in DATABASE_URL), written once, 0600, then reused:
+# PostgreSQL takes POSTGRES_PASSWORD only when it initialises its volume.
+db_password() {
+  local file=$compose_password_file password
+  if [[ ! -s $file ]]; then
+    if docker volume inspect "$compose_db_volume" >/dev/null 2>&1; then
+      echo "the volume $compose_db_volume exists but its password file $file does not: run npm run compose:down (it deletes the users) and compose:up again" >&2
+      return 1
+    fi
+    mkdir -p "$(dirname "$file")"
+    password=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24) || true
+    [[ ${#password} == 24 ]] || { echo "could not generate a password" >&2; return 1; }
+    (umask 077 && printf '%s\n' "$password" >"$file.tmp") && mv "$file.tmp" "$file"
+    echo "generated $file"
+  else
+    chmod 0600 "$file"
+    echo "reusing $file"
+  fi
+  GOSHIP_COMPOSE_DB_PASSWORD=$(head -n 1 "$file")
+  [[ $GOSHIP_COMPOSE_DB_PASSWORD =~ ^[A-Za-z0-9]{16,}$ ]] || { echo "$file does not hold a password of 16 or more alphanumerics" >&2; return 1; }
+  export GOSHIP_COMPOSE_DB_PASSWORD
 }
 
 # nginx's healthcheck passes when every replica's /readyz answers 200 through it (compose.yaml).
@@ -55,7 +86,9 @@ step "docker-compose" ensure_compose
 step "base images (offline Debian and Go)" bash scripts/base-images.sh
 step "app image (the local stack's content-hash tag)" app_image
 step "nginx image (Debian packages)" nginx_image
-step "start" compose up --detach --remove-orphans
+step "PostgreSQL image (Debian packages)" postgres_image
+step "database password" db_password
+step "start: db, migrate, replicas, nginx" compose up --detach --remove-orphans
 step "healthy: nginx and every replica ready" wait_healthy
 step "service answers through nginx" check_ping
 echo "$url/"

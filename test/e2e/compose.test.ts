@@ -1,12 +1,16 @@
 // The compose setup (compose/, scripts/compose/) on the real Docker engine: `npm run compose:up` runs the local
-// stack's image under its content-hash tag, two replicas behind nginx built from Debian packages; the API answers
-// through nginx with one request id and the right client IP; stopping a replica under constant load costs no
-// request; `npm run compose:down` leaves nothing. Needs the Docker engine and the base images (`npm run up` or
+// stack's image under its content-hash tag, two replicas behind nginx built from Debian packages, their users in one
+// PostgreSQL (migrated by a one-shot `migrate` first, its password generated outside the repository); the API answers
+// through nginx with one request id and the right client IP; a user written through nginx reads back the same from
+// both replicas and survives another compose:up; stopping a replica under constant load costs no request;
+// `npm run compose:down` leaves nothing, the database's volume and password file included. Needs the Docker engine and the base images (`npm run up` or
 // `npm run bootstrap` first) and fails loudly without them.
 //
 // The copy runs as a compose project of its own, on its own port and subnet, next to a user's `npm run compose:up`.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
 import { localStackImage } from "../../scripts/compose/app-image";
@@ -20,6 +24,9 @@ const SUBNET = "10.203.17.0/24";
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const ENV = { ...process.env, GOSHIP_COMPOSE_PROJECT: PROJECT, GOSHIP_COMPOSE_PORT: String(PORT), GOSHIP_COMPOSE_SUBNET: SUBNET };
 const LABEL = `label=com.docker.compose.project=${PROJECT}`;
+const PASSWORD_FILE = path.join(process.env.GOSHIP_CACHE ?? path.join(os.homedir(), ".cache", "goship"), "compose", PROJECT, "db-password");
+const APP_SERVICES = ["migrate", "app-1", "app-2"];
+const RUNNING = ["db", "app-1", "app-2", "nginx"];
 
 interface Run {
     code: number;
@@ -73,6 +80,24 @@ function upstreamErrors(): Record<string, number> {
     return counts;
 }
 
+/** GET from one replica, through nginx's internal :8081 /replicas/<n>/ route (docker exec: the replicas publish nothing). */
+function getFromReplica(replica: string, urlPath: string): { status: number; body: string } {
+    const request = `exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /replicas/${replica}${urlPath} HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3 && cat <&3`;
+    const response = docker(["exec", container("nginx"), "bash", "-c", request]);
+    const [head, ...body] = response.split("\r\n\r\n");
+    return { status: Number(head.split(" ")[1]), body: body.join("\r\n\r\n") };
+}
+
+async function createUser(name: string, email: string): Promise<{ location: string; body: string }> {
+    const created = await fetch(`${URL_BASE}/api/v1/users`, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name, email }), signal: AbortSignal.timeout(5000),
+    });
+    assert.equal(created.status, 201);
+    const location = created.headers.get("location") ?? "";
+    assert.match(location, /^\/api\/v1\/users\/\d+$/);
+    return { location, body: await created.text() };
+}
+
 function leftovers(): string[] {
     return ["ps -aq", "network ls -q", "volume ls -q"].flatMap((command) =>
         docker([...command.split(" "), "--filter", LABEL]).split("\n").filter(Boolean).map((id) => `${command.split(" ")[0]} ${id}`));
@@ -115,33 +140,65 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
             + `nginx image ${/---> Running in/.test(nginxBuild) ? "built" : "from the layer cache"})`);
         assert.match(up.output, new RegExp(`GET ${URL_BASE}/ping → \\{"message":"pong"\\}`));
         assert.equal(up.output.trim().split("\n").filter((line) => line.startsWith("http")).pop(), `${URL_BASE}/`);
-        for (const service of ["app-1", "app-2"]) {
+        for (const service of APP_SERVICES) {
             assert.equal(inspect(container(service)).Config.Image, image.ref, `${service} runs the local stack's image`);
         }
         assert.equal(inspect(container("nginx")).State.Health.Status, "healthy");
+        // The database: the local stack's PostgreSQL image, healthy; the schema migrated once before the replicas.
+        const db = inspect(container("db"));
+        assert.match(db.Config.Image, /^goship\/postgres:15\.\d+-/);
+        assert.equal(db.State.Health.Status, "healthy");
+        const migrate = inspect(container("migrate"));
+        assert.deepEqual([migrate.State.Status, migrate.State.ExitCode, migrate.Config.Cmd], ["exited", 0, ["migrate"]]);
+        assert.match(logs("migrate").stdout, /"msg":"migrations complete".*"schema_version":2/);
+        for (const service of ["app-1", "app-2"]) {
+            const env: string[] = inspect(container(service)).Config.Env;
+            assert.ok(env.includes("USERS_STORE=postgres"), `${service}: USERS_STORE=postgres`);
+            assert.ok(env.some((v) => /^DATABASE_URL=postgres:\/\/goship:[A-Za-z0-9]{24}@db:5432\/goship\?sslmode=disable$/.test(v)), `${service}: DATABASE_URL`);
+        }
+        // The password: generated once, 0600, outside the repository.
+        assert.ok(up.output.includes(`generated ${PASSWORD_FILE}`), "compose:up generated the password file");
+        assert.equal(fs.statSync(PASSWORD_FILE).mode & 0o777, 0o600);
+        assert.match(fs.readFileSync(PASSWORD_FILE, "utf8"), /^[A-Za-z0-9]{24}\n$/);
+        assert.ok(!path.resolve(PASSWORD_FILE).startsWith(PROJECT_DIR + path.sep), "not in the repository");
     });
 
-    it("a second compose:up builds nothing and recreates nothing", () => {
-        const before = ["app-1", "app-2", "nginx"].map((service) => inspect(container(service)));
+    it("a second compose:up builds nothing, recreates nothing, reuses the password and keeps the users", async () => {
+        const kept = await createUser("Before the second up", "kept@example.com");
+        const password = fs.readFileSync(PASSWORD_FILE, "utf8");
+        const before = RUNNING.map((service) => inspect(container(service)));
         const up = script("up");
         assert.equal(up.code, 0, `compose:up failed:\n${up.output.slice(-4000)}`);
         console.log(`compose:up, warm (everything built and running): ${up.seconds.toFixed(1)} s`);
         assert.match(up.output, /is in the local engine: nothing to build/);
-        assert.doesNotMatch(up.output, /---> Running in/, "the nginx build is all cache");
-        const afterUp = ["app-1", "app-2", "nginx"].map((service) => inspect(container(service)));
+        assert.doesNotMatch(up.output, /---> Running in/, "the nginx and PostgreSQL builds are all cache");
+        assert.match(up.output, /reusing .*db-password/);
+        assert.equal(fs.readFileSync(PASSWORD_FILE, "utf8"), password);
+        const afterUp = RUNNING.map((service) => inspect(container(service)));
         assert.deepEqual(afterUp.map((c) => [c.Id, c.Image, c.State.StartedAt]), before.map((c) => [c.Id, c.Image, c.State.StartedAt]));
+        const migrate = inspect(container("migrate"));
+        assert.deepEqual([migrate.State.Status, migrate.State.ExitCode], ["exited", 0], "migrate ran again: nothing to do");
+        const again = await get(kept.location);
+        assert.deepEqual([again.status, again.body], [200, kept.body], "the user survives compose:up");
     });
 
-    it("the replicas are locked down like the pods; only nginx is published, on 127.0.0.1", () => {
-        for (const service of ["app-1", "app-2", "nginx"]) {
+    it("the replicas, the migration and the database are locked down like the pods; only nginx is published, on 127.0.0.1", () => {
+        for (const service of ["db", ...APP_SERVICES, "nginx"]) {
             const c = inspect(container(service));
-            assert.equal(c.Config.User, "65532:65532", `${service} user`);
+            assert.equal(c.Config.User, service === "db" ? "999:999" : "65532:65532", `${service} user`);
             assert.equal(c.HostConfig.ReadonlyRootfs, true, `${service} read-only root`);
             assert.deepEqual(c.HostConfig.CapDrop, ["ALL"], `${service} capabilities`);
             assert.deepEqual(c.HostConfig.SecurityOpt, ["no-new-privileges:true"], `${service} no-new-privileges`);
             const published = Object.values(c.NetworkSettings.Ports ?? {}).filter(Boolean).flat() as { HostIp: string; HostPort: string }[];
             assert.deepEqual(published, service === "nginx" ? [{ HostIp: "127.0.0.1", HostPort: String(PORT) }] : [], `${service} published ports`);
+            assert.deepEqual(Object.keys(c.NetworkSettings.Networks), [`${PROJECT}_goship`], `${service} networks`);
         }
+        const db = inspect(container("db"));
+        assert.deepEqual(Object.keys(db.HostConfig.Tmpfs).sort(), ["/tmp", "/var/run/postgresql"]);
+        assert.deepEqual(db.Mounts.map((m: any) => [m.Type, m.Name, m.Destination]), [["volume", `${PROJECT}_db-data`, "/var/lib/postgresql/data"]]);
+        assert.equal(db.Config.StopSignal, "SIGINT", "PostgreSQL's fast shutdown");
+        assert.equal(db.Config.StopTimeout, 10);
+        assert.equal(inspect(container("migrate")).HostConfig.RestartPolicy.Name, "no");
     });
 
     it("/ping and the users API through nginx; one request id in both logs; the client IP nginx saw", async () => {
@@ -152,14 +209,11 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
         const requestId = `e2e-${runId}-users`;
         const users = await get("/api/v1/users", { "X-Request-ID": requestId, "X-Forwarded-For": "203.0.113.9" });
         assert.equal(users.status, 200);
-        assert.ok(JSON.parse(users.body).users.length >= 2, `the seed users: ${users.body}`);
+        const seeded = JSON.parse(users.body).users.slice(0, 2).map((u: { id: number; name: string }) => [u.id, u.name]);
+        assert.deepEqual(seeded, [[1, "Ada Lovelace"], [2, "Grace Hopper"]], `the seed users (migration 00002): ${users.body}`);
         assert.equal(users.requestId, requestId, "the client's id, echoed by the service");
 
-        const created = await fetch(`${URL_BASE}/api/v1/users`, {
-            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Compose", email: "compose@example.com" }),
-        });
-        assert.equal(created.status, 201);
-        assert.match(created.headers.get("location") ?? "", /^\/api\/v1\/users\/\d+$/);
+        await createUser("Compose", "compose@example.com");
         assert.equal((await get("/metrics")).status, 404, "the admin port is not behind nginx");
         const missing = await get("/api/v1/users/999999");
         assert.equal(missing.status, 404);
@@ -174,6 +228,25 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
         assert.notEqual(served.client_ip, "203.0.113.9", "a client-chosen X-Forwarded-For is not believed");
         assert.equal(proxied.status, 200);
         assert.match(proxied.upstream_addr, /^10\.203\.17\.\d+:8080$/);
+    });
+
+    it("a user created through nginx reads back identically from both replicas (one PostgreSQL)", async () => {
+        const created = await createUser("Read after write", `raw-${runId}@example.com`);
+        for (const replica of ["app-1", "app-2"]) {
+            const read = getFromReplica(replica, created.location);
+            assert.deepEqual([read.status, read.body], [200, created.body], `GET ${created.location} from ${replica}`);
+        }
+        // And through nginx: sequential requests tie under least_conn, which then takes the replicas in turn.
+        const ids = Array.from({ length: 8 }, (_, i) => `e2e-${runId}-raw-${i}`);
+        for (const id of ids) {
+            const read = await get(created.location, { "X-Request-ID": id });
+            assert.deepEqual([read.status, read.body], [200, created.body], `GET ${created.location} through nginx (${id})`);
+        }
+        const servedBy = await waitFor("nginx's log lines", 10_000, () => {
+            const lines = jsonLogs("nginx").filter((line) => ids.includes(line.request_id));
+            return lines.length === ids.length ? new Set(lines.map((line) => line.upstream_addr)) : undefined;
+        });
+        assert.equal(servedBy.size, 2, `both replicas answered: ${[...servedBy]}`);
     });
 
     it("one replica stopped and started again under constant load: 0 failed requests (nginx retries the refused connects)", async () => {
@@ -223,6 +296,7 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
         console.log(`compose:down: ${down.seconds.toFixed(1)} s`);
         assert.match(down.output, /no container, network or volume of compose project/);
         assert.deepEqual(leftovers(), []);
+        assert.equal(fs.existsSync(PASSWORD_FILE), false, "the password file is removed with the volume");
         await assert.rejects(fetch(`${URL_BASE}/ping`, { signal: AbortSignal.timeout(2000) }), "nothing listens on the port");
         const again = script("down");
         assert.equal(again.code, 0, "a second compose:down is a no-op");

@@ -71,11 +71,13 @@ describe("preview summary, real engine", () => {
         const result = summary();
         const markdown = result.stdout;
         // The dashboard draws the pods against the autoscaler's bounds, so a new maxReplicas is a new dashboard; a
-        // ConfigMap's data change is a replacement in the Kubernetes provider.
-        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update, 1 to replace**, "), markdown);
+        // ConfigMap's data change is a replacement in the Kubernetes provider. The migration Job is named after the
+        // image digest: a new image replaces it, and it runs before the Deployment changes.
+        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update, 2 to replace**, "), markdown);
         assert.match(markdown, /\| update \| 3 \|/);
-        assert.match(markdown, /\| replace \| 1 \|/);
+        assert.match(markdown, /\| replace \| 2 \|/);
         assert.match(row(markdown, "goship-dashboard"), /replace.*`data\["goship\.json"\]`/);
+        assert.match(row(markdown, "goship-migrate"), /replace.*`metadata\.name`: `goship-migrate-[0-9a-f]{10}` → \(known after update\)/);
 
         assert.ok(row(markdown, "goship-hpa").includes(`\`spec.maxReplicas\`: ${maxReplicas} → ${maxReplicas + 2}`), markdown);
         const oldDigest = `sha256:${image.digest.slice("sha256:".length, "sha256:".length + 12)}…`;
@@ -83,10 +85,13 @@ describe("preview summary, real engine", () => {
         assert.ok(markdown.includes(
             `- Deployment \`goship-deployment\`, container \`app\`: \`127.0.0.1:5000/${REPOSITORY}@${oldDigest}\` → new digest, known after the image build`,
         ), markdown);
+        assert.ok(markdown.includes(
+            `- Job \`goship-migrate\`, container \`migrate\`: \`127.0.0.1:5000/${REPOSITORY}@${oldDigest}\` → new digest, known after the image build`,
+        ), markdown);
         assert.match(row(markdown, "goship-deployment"), /`spec\.template\.spec\.containers\[0\]\.image`: `127\.0\.0\.1:5000\/.*` → \(known after update\)/);
         assert.match(row(markdown, "app"), /`tag`: `src-[0-9a-f]{20}` → `src-[0-9a-f]{20}`/);
         assert.ok(!markdown.includes("#### Warnings"), "the engine warned about nothing");
         const changedRows = markdown.split("\n").filter((line) => /^\| `[^`]+` (update|create|delete|replace)/.test(line));
-        assert.equal(changedRows.length, 4, `only the image, the Deployment, the HPA and the dashboard change:\n${changedRows.join("\n")}`);
+        assert.equal(changedRows.length, 5, `only the image, the migration Job, the Deployment, the HPA and the dashboard change:\n${changedRows.join("\n")}`);
     });
 });

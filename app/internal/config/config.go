@@ -36,6 +36,9 @@ type Config struct {
 	UsersStore string   // StorePostgres or StoreMemory (database.go)
 	Database   Database // DATABASE_URL and the DB_* variables
 
+	Kafka              Kafka         // the KAFKA_* variables (kafka.go); orders are off without brokers
+	WorkerDrainTimeout time.Duration // `server worker`: SIGTERM to exit, the message in hand included
+
 	// Fault injection for tests: off (zero) unless set. Probes are exempt.
 	FaultDelay        time.Duration // added to every other public-port request
 	FaultErrorPercent int           // share of those requests answered 500
@@ -77,6 +80,7 @@ func Load(lookup Lookup) (Config, error) {
 		FaultErrorPercent:  p.integer("FAULT_ERROR_PERCENT", 0, 0, 100),
 	}
 	cfg.UsersStore, cfg.Database = p.database()
+	cfg.Kafka, cfg.WorkerDrainTimeout = p.kafka()
 	if cfg.Port != 0 && cfg.Port == cfg.AdminPort {
 		p.problem("ADMIN_PORT", fmt.Sprintf("a port different from PORT (%d)", cfg.Port), strconv.Itoa(cfg.AdminPort))
 	}

@@ -47,6 +47,8 @@ func TestLoadDefaults(t *testing.T) {
 		Tracing:            Tracing{Enabled: false, Sampler: "parentbased_always_on", SamplerRatio: 1},
 		UsersStore:         StorePostgres,
 		Database:           Database{URL: testDatabaseURL, MaxConns: 10, QueryTimeout: 2 * time.Second, ConnectTimeout: time.Minute},
+		Kafka:              Kafka{Topic: "orders", ConsumerGroup: "goship-orders"},
+		WorkerDrainTimeout: 25 * time.Second,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)

@@ -26,6 +26,9 @@ const (
 	// url.Parse: postgres or postgresql scheme, a host and a database name
 	// (then pgconn.ParseConfig); refused values are echoed with the password masked
 	KindPostgresURL Kind = "postgres-url"
+	KindHostPorts   Kind = "host-ports" // comma-separated host:port, port 1 to 65535 (kafka.go)
+	KindKafkaName   Kind = "kafka-name" // 1 to 249 of [A-Za-z0-9._-]
+	KindText        Kind = "text"       // anything without control characters
 )
 
 // Variable is one environment variable of the service.
@@ -40,6 +43,8 @@ type Variable struct {
 	// Expected is the text of Load's message for an invalid value:
 	// "NAME: expected <Expected>, got <value>".
 	Expected string `json:"expected"`
+	// Secret: the value is never echoed; messages show redact.Mask instead.
+	Secret bool `json:"secret,omitempty"`
 }
 
 func bound(n int64) *int64 { return &n }
@@ -87,6 +92,17 @@ var Variables = []Variable{
 		Min: bound(1), Max: bound(100), Expected: "an integer from 1 to 100"},
 	positiveDurationAtMost("DB_QUERY_TIMEOUT", "2s", maxQueryTimeout, "deadline of each query, waiting for a pooled connection included; then 503"),
 	positiveDurationAtMost("DB_CONNECT_TIMEOUT", "1m0s", maxConnectTimeout, "server migrate: how long it retries connecting before it fails"),
+	// Kafka (kafka.go): the orders producer of the API and `server worker`.
+	enum("KAFKA_SASL_MECHANISM", "", "SASL mechanism, any case; unset = no SASL; set: KAFKA_USERNAME and KAFKA_PASSWORD are required",
+		[]string{"scram-sha-512", "scram-sha-256", "plain"}, expectedMechanism),
+	{Name: "KAFKA_BROKERS", Kind: KindHostPorts, Default: "", Description: "Kafka seed brokers; unset = orders are off (POST /api/v1/orders is a 404, `server worker` refuses to start)",
+		Expected: expectedBrokers},
+	{Name: "KAFKA_TOPIC", Kind: KindKafkaName, Default: "orders", Description: "topic the API produces orders to and the worker consumes", Expected: expectedKafkaName},
+	{Name: "KAFKA_USERNAME", Kind: KindText, Default: "", Description: "SASL user", Expected: expectedText},
+	{Name: "KAFKA_PASSWORD", Kind: KindText, Default: "", Description: "SASL password; a secret: never logged or echoed", Expected: expectedText, Secret: true},
+	enum("KAFKA_TLS", "false", "true: TLS to the brokers, verified against the system roots", []string{"true", "false"}, expectedBool),
+	{Name: "KAFKA_CONSUMER_GROUP", Kind: KindKafkaName, Default: "goship-orders", Description: "`server worker`: consumer group", Expected: expectedKafkaName},
+	duration("WORKER_DRAIN_TIMEOUT", "25s", 1, "`server worker`: from SIGTERM to exit (finish the message in hand, commit, leave the group); terminationGracePeriodSeconds must exceed it"),
 }
 
 func port(name, def, description string) Variable {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goship/app/internal/redact"
 )
 
 // The file goship's components read; `go test ./internal/config -run TestSpecFile -update` rewrites it.
@@ -42,6 +44,12 @@ var probes = map[Kind]struct{ Valid, Invalid []string }{
 	},
 	KindRatio: {[]string{"0", "1", "0.25", ".5", "1.0", "1e-1"}, []string{"-0.1", "1.01", "NaN", "Inf", "x", "50%", " 0.5"}},
 	// No password in the invalid ones: Load's message masks it (TestDatabaseURLIsRedacted).
+	KindHostPorts: {
+		[]string{"kafka:9092", "10.244.0.1:9092", "a:1, b-2.example.com:65535", "[::1]:9092", "kafka:9092,"},
+		[]string{"kafka", "kafka:0", "kafka:65536", ":9092", "kafka:port", "http://kafka:9092", "kafka:9092,broker", ",", "ka_fka:9092", "[10.0.0.0/8]:9092"},
+	},
+	KindKafkaName: {[]string{"orders", "goship.orders_v2-eu", strings.Repeat("a", 249)}, []string{"or ders", "orders/x", "ördérs", strings.Repeat("a", 250), "orders\n"}},
+	KindText:      {[]string{"goship", "p@ss w0rd:é", "x"}, []string{"secret\n", "a\tb", "\x00"}},
 	KindPostgresURL: {
 		[]string{"postgres://goship@db:5432/goship", "postgresql://db/goship", "postgres://goship:s3cret@db.example.com/goship?sslmode=require", "postgres://[::1]:5432/goship", "postgres://db/goship?application_name=goship"},
 		[]string{"db:5432/goship", "postgres://db", "postgres://db/", "postgres:///goship", "mysql://db/goship", "http://db/goship", "host=db dbname=goship", "postgres://db:99999/goship", "postgres://db/goship?sslmode=bogus"},
@@ -55,11 +63,22 @@ func withDatabase(name string, vars map[string]string) map[string]string {
 	if name == "DATABASE_URL" {
 		all = map[string]string{"USERS_STORE": StoreMemory}
 	}
+	// The SASL settings come as a set (kafka.go): with one of them given, the others are added, so only its value is judged.
+	if _, isSASL := saslSet[name]; isSASL && vars[name] != "" {
+		for companion, value := range saslSet {
+			if companion != name {
+				all[companion] = value
+			}
+		}
+	}
 	for k, v := range vars {
 		all[k] = v
 	}
 	return all
 }
+
+// saslSet is a valid KAFKA_SASL_MECHANISM with its credentials.
+var saslSet = map[string]string{"KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", "KAFKA_USERNAME": "goship", "KAFKA_PASSWORD": "s3cret"}
 
 // Durations whose validity depends on whether zero is allowed.
 var zeroDurations = []string{"0", "0s", "-0s"}
@@ -132,7 +151,11 @@ func TestSpecProbesAreWhatLoadAccepts(t *testing.T) {
 		}
 		for _, value := range p.Invalid {
 			_, err := Load(env(withDatabase(v.Name, map[string]string{v.Name: value})))
-			want := fmt.Sprintf("%s: expected %s, got %q", v.Name, v.Expected, value)
+			shown := value
+			if v.Secret {
+				shown = redact.Mask
+			}
+			want := fmt.Sprintf("%s: expected %s, got %q", v.Name, v.Expected, shown)
 			var cfgErr *Error
 			if !errors.As(err, &cfgErr) || len(cfgErr.Problems) != 1 || cfgErr.Problems[0] != want {
 				t.Errorf("%s=%q: want the one problem %q, got %v", v.Name, value, want, err)
@@ -147,12 +170,13 @@ var parserKinds = map[string]Kind{
 	"proxies": KindProxies, "duration": KindDuration, "byteCount": KindByteCount,
 	"durationAtMost": KindDuration, "integer": KindInteger, "enum": KindEnum, "url": KindURL, "ratio": KindRatio,
 	"postgresURL": KindPostgresURL, "positiveDurationAtMost": KindDuration,
+	"brokers": KindHostPorts, "kafkaName": KindKafkaName, "text": KindText,
 }
 
-// Every variable Load reads (config.go, otel.go, database.go) is in the spec, with its parser's kind, and nothing else is.
+// Every variable Load reads (config.go, otel.go, database.go, kafka.go) is in the spec, with its parser's kind, and nothing else is.
 func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
 	read := map[string]Kind{}
-	for _, name := range []string{"config.go", "otel.go", "database.go"} {
+	for _, name := range []string{"config.go", "otel.go", "database.go", "kafka.go"} {
 		file, err := goparser.ParseFile(token.NewFileSet(), name, nil, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -164,7 +188,7 @@ func TestSpecCoversEveryVariableLoadReads(t *testing.T) {
 		declared[v.Name] = v.Kind
 	}
 	if !reflect.DeepEqual(read, declared) {
-		t.Errorf("config.go, otel.go and database.go read %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
+		t.Errorf("config.go, otel.go, database.go and kafka.go read %v\nspec.go declares %v\n(add the variable to Variables, then go test ./internal/config -run TestSpecFile -update)", read, declared)
 	}
 }
 

@@ -58,8 +58,8 @@ func TestMigrateThenServeFromOneDatabase(t *testing.T) {
 	if code != 0 || strings.Join(messages(lines), ", ") != "migration applied, migration applied, migrations complete" {
 		t.Fatalf("migrate: exit %d, output %s", code, out)
 	}
-	if last := lines[len(lines)-1]; last["schema_version"] != float64(2) {
-		t.Errorf("final line %v, want schema_version 2", last)
+	if last := lines[len(lines)-1]; last["schema_version"] != float64(3) {
+		t.Errorf("final line %v, want schema_version 3", last)
 	}
 	if first := lines[0]; first["version"] != float64(1) || first["name"] != "00001_create_users.sql" || first["duration_ms"] == nil {
 		t.Errorf("first line %v, want version 1, its name and duration", first)
@@ -121,7 +121,7 @@ func TestMigrateThenServeFromOneDatabase(t *testing.T) {
 func TestServerWaitsForTheSchema(t *testing.T) {
 	url := pgtest.Shared(t).NewDatabase(t)
 	p := start(t, "USERS_STORE=postgres", "DATABASE_URL="+url)
-	if code, body := get(t, p.publicURL+"/readyz"); code != 503 || body != `{"status":"not_ready","reason":"schema behind: have 0, need 2"}` {
+	if code, body := get(t, p.publicURL+"/readyz"); code != 503 || body != `{"status":"not_ready","reason":"schema behind: have 0, need 3"}` {
 		t.Errorf("readyz before migrating = %d %s", code, body)
 	}
 	if code, _, out := runMigrate(t, "DATABASE_URL="+url); code != 0 {
@@ -150,7 +150,7 @@ func TestMigrateExitCodes(t *testing.T) {
 	}{
 		{"no DATABASE_URL", []string{"migrate"}, []string{"USERS_STORE=memory"}, 2, "invalid configuration: DATABASE_URL: required by server migrate"},
 		{"bad configuration", []string{"migrate"}, []string{"DATABASE_URL=mysql://db/x"}, 2, "invalid configuration: DATABASE_URL: expected"},
-		{"unknown command", []string{"migrat"}, nil, 2, "unknown arguments: expected none (serve) or migrate"},
+		{"unknown command", []string{"migrat"}, nil, 2, "unknown arguments: expected none (serve), migrate or worker"},
 		{"unreachable", []string{"migrate"}, []string{"DATABASE_URL=" + pgtest.Blackhole(t), "DB_CONNECT_TIMEOUT=1s"}, 1, "database unavailable after 1s: "},
 	}
 	for _, tt := range tests {

@@ -32,6 +32,10 @@ type Options struct {
 	TracerProvider    trace.TracerProvider        // nil: no tracing
 	FaultDelay        time.Duration               // see middleware.Fault
 	FaultErrorPercent int
+	// Orders is the producer of POST /api/v1/orders; nil (KAFKA_BROKERS unset):
+	// no such route, a JSON 404 like any unknown path, rather than a 503
+	// that would invite clients to retry what can never succeed.
+	Orders OrderProducer
 }
 
 // getAndHead are the methods of every read-only route.
@@ -83,5 +87,8 @@ func NewRouter(opts Options) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1")
 	userHandlers{store: opts.Users}.register(v1.Group("/users"))
+	if opts.Orders != nil {
+		orderHandlers{producer: opts.Orders}.register(v1.Group("/orders"))
+	}
 	return r, nil
 }

@@ -226,13 +226,23 @@ func userID(c *gin.Context) (uint64, bool) {
 // validates it, answering 415, 413, 408 or 400 itself when it cannot.
 func decodeUserInput(c *gin.Context) (userInput, bool) {
 	var in userInput
-	if !acceptJSONContentType(c) {
+	if !decodeJSONBody(c, &in, func() error { return binding.Validator.ValidateStruct(&in) }) {
 		return in, false
+	}
+	return in, true
+}
+
+// decodeJSONBody reads exactly one JSON object with no unknown fields into v
+// and checks it with validate, answering 415, 413, 408 or 400 itself when it
+// cannot.
+func decodeJSONBody(c *gin.Context, v any, validate func() error) bool {
+	if !acceptJSONContentType(c) {
+		return false
 	}
 	body := &bodyReader{r: c.Request.Body}
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
-	err := dec.Decode(&in)
+	err := dec.Decode(v)
 	if err == nil {
 		if trailing := dec.Decode(&struct{}{}); trailing != io.EOF {
 			err = trailing
@@ -243,16 +253,16 @@ func decodeUserInput(c *gin.Context) (userInput, bool) {
 	}
 	if body.err != nil { // the body could not be read: not the client's JSON
 		abortBodyReadError(c, body.err)
-		return in, false
+		return false
 	}
 	if err == nil {
-		err = binding.Validator.ValidateStruct(&in)
+		err = validate()
 	}
 	if err == nil {
-		return in, true
+		return true
 	}
 	apierror.Abort(c, http.StatusBadRequest, apierror.CodeInvalidArgument, describeInputError(err))
-	return in, false
+	return false
 }
 
 // bodyReader keeps the first error reading the body itself (a size limit, a
@@ -315,6 +325,8 @@ func describeInputError(err error) string {
 	case errors.As(err, &invalid):
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON body at byte %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))
+	case errors.As(err, &wrongType) && wrongType.Field == "": // the body itself
+		return "the body must be a JSON object, got " + wrongType.Value
 	case errors.As(err, &wrongType):
 		return fmt.Sprintf("%s must be a JSON %s, got %s", wrongType.Field, jsonTypeOf(wrongType.Type), wrongType.Value)
 	case errors.Is(err, io.EOF):

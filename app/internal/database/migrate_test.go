@@ -82,7 +82,7 @@ func TestMigrateAppliesOnceThenHasNothingToDo(t *testing.T) {
 	if err != nil || version != 2 {
 		t.Fatalf("first run: version %d, %v; want 2", version, err)
 	}
-	if got := applied(t, logs); strings.Join(got, " ") != "00001_create_users.sql 00002_seed_users.sql" {
+	if got := applied(t, logs); strings.Join(got, " ") != "00001_create_users.sql 00002_seed_users.sql 00003_create_orders.sql" {
 		t.Errorf("applied %v", got)
 	}
 	want, err := database.LatestVersion(users.Migrations())

@@ -24,13 +24,16 @@ const (
 
 // Main is the whole process behind cmd/server; it returns the exit code.
 // Logs are JSON lines on stdout, including the configuration error. With no
-// argument it serves; `migrate` applies the schema migrations (migrate.go).
+// argument it serves; `migrate` applies the schema migrations (migrate.go);
+// `worker` consumes the orders topic (worker.go).
 func Main(version string, args []string, lookup config.Lookup, stdout io.Writer) int {
 	switch {
 	case len(args) == 1 && args[0] == "migrate":
 		return migrateCommand(version, lookup, stdout)
+	case len(args) == 1 && args[0] == "worker":
+		return Worker(version, lookup, stdout)
 	case len(args) > 0:
-		slog.New(slog.NewJSONHandler(stdout, nil)).Error("unknown arguments: expected none (serve) or migrate",
+		slog.New(slog.NewJSONHandler(stdout, nil)).Error("unknown arguments: expected none (serve), migrate or worker",
 			slog.Any("args", args), slog.String("version", version))
 		return ExitInvalidConf
 	}

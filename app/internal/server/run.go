@@ -22,6 +22,7 @@ import (
 	"github.com/goship/app/internal/config"
 	"github.com/goship/app/internal/health"
 	"github.com/goship/app/internal/middleware"
+	"github.com/goship/app/internal/orders"
 	"github.com/goship/app/internal/tracing"
 )
 
@@ -60,6 +61,22 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 	// Deferred first, so it runs last: after both servers have stopped and
 	// every request has returned its connection.
 	defer store.close()
+	var ordersProducer api.OrderProducer // nil: POST /api/v1/orders is not routed
+	if cfg.Kafka.Enabled() {
+		// Not part of readiness, and start-up does not wait for the broker:
+		// the users API must keep serving through a Kafka outage (a readiness
+		// that failed with the broker would take every replica out of the
+		// Service at once), and POST /api/v1/orders answers a 503 with
+		// Retry-After meanwhile, which is the truth a client can act on.
+		producer, err := orders.NewProducer(cfg.Kafka, orders.DefaultProduceTimeout, logger)
+		if err != nil {
+			return err
+		}
+		defer producer.Close() // after the servers stopped: no produce in flight
+		logger.Info("orders: producing to Kafka", slog.Any("brokers", cfg.Kafka.Brokers), slog.String("topic", cfg.Kafka.Topic),
+			slog.String("sasl", cfg.Kafka.SASLMechanism), slog.Bool("tls", cfg.Kafka.TLS))
+		ordersProducer = producer
+	}
 	options := api.Options{
 		Logger:            logger,
 		Readiness:         readiness,
@@ -70,6 +87,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 		MaxBodyBytes:      cfg.MaxBodyBytes,
 		FaultDelay:        cfg.FaultDelay,
 		FaultErrorPercent: cfg.FaultErrorPercent,
+		Orders:            ordersProducer,
 	}
 	if cfg.FaultDelay > 0 || cfg.FaultErrorPercent > 0 {
 		logger.Warn("fault injection is on: public requests other than the probes are delayed or fail on purpose",

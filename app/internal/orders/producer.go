@@ -1,0 +1,66 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/goship/app/internal/config"
+)
+
+// DefaultProduceTimeout bounds POST /api/v1/orders' wait for the broker's
+// acknowledgement: well under WRITE_TIMEOUT (15 s), so a broker outage is a
+// JSON 503 rather than a connection the server cuts off.
+const DefaultProduceTimeout = 5 * time.Second
+
+// ErrUnavailable: the broker did not acknowledge the order in time (down,
+// unreachable, refusing our credentials, no such topic). The client may retry
+// with the same id: the order is written once whatever the retries.
+var ErrUnavailable = errors.New("the order queue is unavailable")
+
+// Producer writes orders to the topic. Safe for concurrent use.
+type Producer struct {
+	client  *kgo.Client
+	timeout time.Duration
+}
+
+// NewProducer makes the client without connecting: franz-go dials on the
+// first produce, so start-up never waits for the broker (see server.Run for
+// why readiness does not depend on it either).
+//
+// Idempotent writes (franz-go's default, kept) with acks from all in-sync
+// replicas: a retried produce after a lost acknowledgement is not a second
+// record, and an acknowledged one survives a broker failover.
+func NewProducer(cfg config.Kafka, timeout time.Duration, logger *slog.Logger) (*Producer, error) {
+	opts := append(ClientOptions(cfg, "goship-api", logger),
+		kgo.DefaultProduceTopic(cfg.Topic),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.RecordDeliveryTimeout(timeout),
+		kgo.ProducerLinger(0), // one order per request: nothing to batch with
+	)
+	client, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka producer: %w", err)
+	}
+	return &Producer{client: client, timeout: timeout}, nil
+}
+
+// Produce writes o, keyed by its id, and waits for the acknowledgement, at
+// most the producer's timeout. Every failure wraps ErrUnavailable; the cause
+// is for the log.
+func (p *Producer) Produce(ctx context.Context, o Order) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	record := &kgo.Record{Key: []byte(o.ID), Value: Encode(o)}
+	if err := p.client.ProduceSync(ctx, record).FirstErr(); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Close ends the client (after the HTTP server stopped: no produce in flight).
+func (p *Producer) Close() { p.client.Close() }

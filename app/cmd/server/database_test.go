@@ -55,7 +55,7 @@ func messages(lines []map[string]any) []string {
 func TestMigrateThenServeFromOneDatabase(t *testing.T) {
 	url := pgtest.Shared(t).NewDatabase(t)
 	code, lines, out := runMigrate(t, "DATABASE_URL="+url)
-	if code != 0 || strings.Join(messages(lines), ", ") != "migration applied, migration applied, migrations complete" {
+	if code != 0 || strings.Join(messages(lines), ", ") != "migration applied, migration applied, migration applied, migrations complete" {
 		t.Fatalf("migrate: exit %d, output %s", code, out)
 	}
 	if last := lines[len(lines)-1]; last["schema_version"] != float64(3) {

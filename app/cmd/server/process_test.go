@@ -112,8 +112,15 @@ func start(t *testing.T, env ...string) *process {
 // bytesPerSecond (0: as fast as it comes), like a slow log pipeline.
 func startDrainingStdoutAt(t *testing.T, bytesPerSecond int, env ...string) *process {
 	t.Helper()
+	return startCommand(t, nil, []string{"public", "admin"}, "ready", bytesPerSecond, env...)
+}
+
+// startCommand runs the binary with args and waits for the listening lines of
+// servers and then the log line ready.
+func startCommand(t *testing.T, args, servers []string, ready string, bytesPerSecond int, env ...string) *process {
+	t.Helper()
 	p := &process{t: t, exited: make(chan struct{})}
-	p.cmd = exec.Command(binaryPath)
+	p.cmd = exec.Command(binaryPath, args...)
 	// The memory store unless env names a database (the last value of a key wins).
 	p.cmd.Env = append([]string{"PORT=0", "ADMIN_PORT=0", "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug", "USERS_STORE=memory"}, env...)
 	// An os.Pipe, not StdoutPipe: Wait closes StdoutPipe's reader when the
@@ -151,7 +158,7 @@ func startDrainingStdoutAt(t *testing.T, bytesPerSecond int, env ...string) *pro
 		}
 	})
 
-	for range 2 {
+	for range servers {
 		select {
 		case entry := <-listening:
 			url := "http://" + entry["addr"].(string)
@@ -166,7 +173,7 @@ func startDrainingStdoutAt(t *testing.T, bytesPerSecond int, env ...string) *pro
 			t.Fatal("server did not report its listeners")
 		}
 	}
-	p.waitFor("ready", 10*time.Second)
+	p.waitFor(ready, 10*time.Second)
 	return p
 }
 

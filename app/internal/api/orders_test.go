@@ -104,7 +104,9 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 			req.Header.Set("Idempotency-Key", tt.key)
 		}
 		rec := f.do(req)
-		var got struct{ Error struct{ Code, Message string } }
+		var got struct {
+			Error struct{ Code, Message string }
+		}
 		if rec.Code != tt.status || json.Unmarshal(rec.Body.Bytes(), &got) != nil || got.Error.Message != tt.message {
 			t.Errorf("POST %.40s (key %q) = %d %s\nwant %d %q", tt.body, tt.key, rec.Code, rec.Body, tt.status, tt.message)
 		}
@@ -171,4 +173,3 @@ func TestOrdersRouteAbsentWithoutKafka(t *testing.T) {
 	}
 	assertJSONEqual(t, rec.Body.String(), `{"error":{"code":"not_found","message":"no such route"}}`)
 }
-

@@ -33,20 +33,23 @@ func TestLoadKafka(t *testing.T) {
 func TestLoadKafkaSASLComesAsASet(t *testing.T) {
 	needCredentials := "invalid configuration: KAFKA_USERNAME and KAFKA_PASSWORD: both required when KAFKA_SASL_MECHANISM is set"
 	needMechanism := "invalid configuration: KAFKA_SASL_MECHANISM: required when KAFKA_USERNAME or KAFKA_PASSWORD is set: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN"
-	for vars, want := range map[*map[string]string]string{
-		{"KAFKA_SASL_MECHANISM": "PLAIN"}:                                  needCredentials,
-		{"KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_USERNAME": "goship"}:      needCredentials,
-		{"KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_PASSWORD": "s3cret"}:      needCredentials,
-		{"KAFKA_USERNAME": "goship"}:                                       needMechanism,
-		{"KAFKA_PASSWORD": "s3cret", "KAFKA_USERNAME": "goship"}:           needMechanism,
-		{"KAFKA_SASL_MECHANISM": "", "KAFKA_PASSWORD": "s3cret-kafka-pw"}: needMechanism,
+	for _, tt := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"KAFKA_SASL_MECHANISM": "PLAIN"}, needCredentials},
+		{map[string]string{"KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_USERNAME": "goship"}, needCredentials},
+		{map[string]string{"KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_PASSWORD": "s3cret"}, needCredentials},
+		{map[string]string{"KAFKA_USERNAME": "goship"}, needMechanism},
+		{map[string]string{"KAFKA_PASSWORD": "s3cret", "KAFKA_USERNAME": "goship"}, needMechanism},
+		{map[string]string{"KAFKA_SASL_MECHANISM": "", "KAFKA_PASSWORD": "s3cret-kafka-pw"}, needMechanism},
 	} {
-		_, err := Load(env(*vars))
-		if err == nil || err.Error() != want {
-			t.Errorf("Load(%v) = %v\nwant %s", *vars, err, want)
+		_, err := Load(env(tt.vars))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Load(%v) = %v\nwant %s", tt.vars, err, tt.want)
 		}
 		if err != nil && strings.Contains(err.Error(), "s3cret") {
-			t.Errorf("Load(%v): the message holds the password: %v", *vars, err)
+			t.Errorf("Load(%v): the message holds the password: %v", tt.vars, err)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,11 +46,11 @@ func Worker(version string, lookup config.Lookup, stdout io.Writer) int {
 	if errors.As(err, &cfgErr) {
 		problems = cfgErr.Problems
 	}
-	if !cfg.Kafka.Enabled() && err == nil {
-		problems = append(problems, "KAFKA_BROKERS: required by server worker")
-	}
-	if cfg.Database.URL == "" && err == nil {
-		problems = append(problems, "DATABASE_URL: required by server worker")
+	// What the worker needs beyond the server, named with every other problem.
+	for _, required := range []string{"KAFKA_BROKERS", "DATABASE_URL"} {
+		if value, _ := lookup(required); value == "" && !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, required+":") }) {
+			problems = append(problems, required+": required by server worker")
+		}
 	}
 	if len(problems) > 0 {
 		slog.New(slog.NewJSONHandler(stdout, nil)).Error((&config.Error{Problems: problems}).Error(), slog.String("version", version))

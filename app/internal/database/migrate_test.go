@@ -79,8 +79,8 @@ func TestMigrateAppliesOnceThenHasNothingToDo(t *testing.T) {
 	url := server.NewDatabase(t)
 	logs := &lockedBuffer{}
 	version, err := migrate(t, url, nil, logs)
-	if err != nil || version != 2 {
-		t.Fatalf("first run: version %d, %v; want 2", version, err)
+	if err != nil || version != 3 {
+		t.Fatalf("first run: version %d, %v; want 3", version, err)
 	}
 	if got := applied(t, logs); strings.Join(got, " ") != "00001_create_users.sql 00002_seed_users.sql 00003_create_orders.sql" {
 		t.Errorf("applied %v", got)
@@ -94,8 +94,8 @@ func TestMigrateAppliesOnceThenHasNothingToDo(t *testing.T) {
 	}
 
 	again := &lockedBuffer{}
-	if version, err := migrate(t, url, nil, again); err != nil || version != 2 {
-		t.Fatalf("second run: version %d, %v; want 2", version, err)
+	if version, err := migrate(t, url, nil, again); err != nil || version != 3 {
+		t.Fatalf("second run: version %d, %v; want 3", version, err)
 	}
 	if got := applied(t, again); len(got) != 0 {
 		t.Errorf("second run applied %v, want nothing", got)
@@ -144,13 +144,13 @@ func TestConcurrentMigrationsTakeTurns(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			if version, err := migrate(t, url, nil, logs); err != nil || version != 2 {
-				t.Errorf("version %d, %v; want 2", version, err)
+			if version, err := migrate(t, url, nil, logs); err != nil || version != 3 {
+				t.Errorf("version %d, %v; want 3", version, err)
 			}
 		})
 	}
 	wg.Wait()
-	if got := applied(t, logs); len(got) != 2 {
+	if got := applied(t, logs); len(got) != 3 {
 		t.Errorf("four concurrent runs applied %v; want each migration once", got)
 	}
 

@@ -132,18 +132,18 @@ func (p *pipeline) startWorker(t *testing.T, store orders.Store, faultDelay, dra
 	return w
 }
 
-// stop is SIGTERM: it returns Run's error and how long the drain took.
-func (w *runningWorker) stop(t *testing.T, within time.Duration) (error, time.Duration) {
+// stop is SIGTERM: it returns how long the drain took and Run's error.
+func (w *runningWorker) stop(t *testing.T, within time.Duration) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
 	w.cancel()
 	select {
 	case err := <-w.done:
 		w.done <- err // for the cleanup
-		return err, time.Since(start)
+		return time.Since(start), err
 	case <-time.After(within):
 		t.Fatalf("Run still running %s after the stop", within)
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -203,7 +203,7 @@ func TestWorkerRecordsEachOrderOnce(t *testing.T) {
 	}); err != nil || sku != "sku-once" || quantity != 3 {
 		t.Errorf("row once-7 = %q %d, %v; want sku-once 3", sku, quantity, err)
 	}
-	if err, took := w.stop(t, 10*time.Second); err != nil {
+	if took, err := w.stop(t, 10*time.Second); err != nil {
 		t.Errorf("drain: %v (after %s)", err, took)
 	}
 	if strings.Contains(p.logs.String(), kafkaPassword) {
@@ -224,7 +224,7 @@ func TestWorkerDrainLosesNothing(t *testing.T) {
 		t.Errorf("lag %v with a backlog, want > 0", lag)
 	}
 	beforeStop := p.rows(t)
-	err, took := first.stop(t, 10*time.Second)
+	took, err := first.stop(t, 10*time.Second)
 	if err != nil || took > 5*time.Second {
 		t.Fatalf("drain = %v after %s, want nil within the 5s drain timeout", err, took)
 	}
@@ -267,7 +267,7 @@ func TestWorkerSkipsMalformedRecords(t *testing.T) {
 	waitFor(t, 30*time.Second, "1 order processed and 2 records failed", func() bool {
 		return first.metric(t, "goship_worker_messages_processed_total") == 1 && first.metric(t, "goship_worker_messages_failed_total") == 2
 	})
-	if err, _ := first.stop(t, 10*time.Second); err != nil {
+	if _, err := first.stop(t, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	logs := p.logs.String()
@@ -311,7 +311,7 @@ func TestWorkerRetriesDatabaseErrorsWithoutCommitting(t *testing.T) {
 	store.down.Store(true)
 	first := p.startWorker(t, store, 0, 2*time.Second)
 	waitFor(t, 30*time.Second, "3 attempts", func() bool { return store.attempts.Load() >= 3 })
-	err, took := first.stop(t, 5*time.Second)
+	took, err := first.stop(t, 5*time.Second)
 	if err != nil || took > 2*time.Second+500*time.Millisecond {
 		t.Errorf("drain with the database down = %v after %s, want nil within the 2s drain timeout", err, took)
 	}

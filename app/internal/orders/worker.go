@@ -129,18 +129,16 @@ func (w *Worker) forget(partitions map[string][]int32) {
 // rather than after the session timeout. An error means the drain was
 // incomplete (the uncommitted records will be redelivered, not lost).
 func (w *Worker) Run(ctx context.Context) error {
-	// The record in hand gets most of the drain; the commit and the leave the rest.
-	reserve := min(5*time.Second, w.opts.DrainTimeout/5)
-	var drainDeadline time.Time
+	// processCtx outlives ctx: the record in hand keeps its database retries
+	// and fault delay after SIGTERM, until the drain deadline less a reserve
+	// (a fifth, at most 5 s) for the commit and the leave.
 	processCtx, stopProcessing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopProcessing()
-	var deadlineOnce sync.Once
-	deadline := func() time.Time {
-		deadlineOnce.Do(func() { drainDeadline = time.Now().Add(w.opts.DrainTimeout) })
-		return drainDeadline
-	}
+	reserve := min(5*time.Second, w.opts.DrainTimeout/5)
+	drainDeadline := make(chan time.Time, 1)
 	stopTimer := context.AfterFunc(ctx, func() {
-		time.AfterFunc(time.Until(deadline())-reserve, stopProcessing)
+		drainDeadline <- time.Now().Add(w.opts.DrainTimeout)
+		time.AfterFunc(w.opts.DrainTimeout-reserve, stopProcessing)
 	})
 	defer stopTimer()
 
@@ -160,7 +158,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 
 	w.opts.Logger.Info("worker: draining: committing and leaving the group", slog.String("timeout", w.opts.DrainTimeout.String()))
-	drainCtx, cancel := context.WithDeadline(context.Background(), deadline())
+	deadline := time.Now().Add(reserve) // the client closed under us
+	if ctx.Err() != nil {               // the usual way out: SIGTERM
+		deadline = <-drainDeadline // sent by the AfterFunc, which runs once ctx is done
+	}
+	drainCtx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	err := w.client.CommitMarkedOffsets(drainCtx)
 	if err != nil {

@@ -254,6 +254,33 @@ func TestWorkerDrainLosesNothing(t *testing.T) {
 	t.Logf("stopped after %d of %d orders; drain took %s", stoppedAt, n, took)
 }
 
+// Scaling out and in: a second worker takes partitions over from the first
+// (cooperative rebalance, the first commits what it processed of them on
+// revoke), then the first stops; every order is recorded, none twice.
+func TestWorkersHandPartitionsOver(t *testing.T) {
+	p := newPipeline(t, 4)
+	const n = 300
+	p.produce(t, "scale", n)
+	first := p.startWorker(t, nil, 5*time.Millisecond, 5*time.Second)
+	waitFor(t, 30*time.Second, "30 orders recorded", func() bool { return p.rows(t) >= 30 })
+	second := p.startWorker(t, nil, 5*time.Millisecond, 5*time.Second)
+	waitFor(t, 30*time.Second, "the second worker processing", func() bool {
+		return second.metric(t, "goship_worker_messages_processed_total") > 0
+	})
+	if rows := p.rows(t); rows >= n {
+		t.Fatalf("all %d orders were recorded before the second worker took over: nothing was handed over", n)
+	}
+	if _, err := first.stop(t, 10*time.Second); err != nil {
+		t.Errorf("first worker's drain: %v", err)
+	}
+	waitFor(t, 30*time.Second, fmt.Sprintf("all %d orders recorded", n), func() bool { return p.rows(t) == n })
+	byFirst, bySecond := first.metric(t, "goship_worker_messages_processed_total"), second.metric(t, "goship_worker_messages_processed_total")
+	if dup := p.redeliveries(t); dup != 0 || byFirst+bySecond != n {
+		t.Errorf("redeliveries %d, processed %v + %v; want 0 and %d in all", dup, byFirst, bySecond, n)
+	}
+	t.Logf("processed: first %v, second %v", byFirst, bySecond)
+}
+
 // A record that is not an order is counted, logged with where it is, and
 // committed past: it never comes back.
 func TestWorkerSkipsMalformedRecords(t *testing.T) {

@@ -37,7 +37,7 @@ type pipeline struct {
 	logs     *lockedBuffer
 }
 
-func newPipeline(t *testing.T, partitions int32) *pipeline {
+func newPipeline(t testing.TB, partitions int32) *pipeline {
 	t.Helper()
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "orders"),
 		kfake.EnableSASL(), kfake.Superuser(config.SASLScramSHA512, "goship", kafkaPassword))
@@ -64,7 +64,7 @@ func newPipeline(t *testing.T, partitions int32) *pipeline {
 }
 
 // produce sends n valid orders through the API's producer; their ids are prefix-0…
-func (p *pipeline) produce(t *testing.T, prefix string, n int) {
+func (p *pipeline) produce(t testing.TB, prefix string, n int) {
 	t.Helper()
 	producer, err := orders.NewProducer(p.kafka, 10*time.Second, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -80,7 +80,7 @@ func (p *pipeline) produce(t *testing.T, prefix string, n int) {
 }
 
 // produceRaw sends records that did not come from the API.
-func (p *pipeline) produceRaw(t *testing.T, records ...*kgo.Record) {
+func (p *pipeline) produceRaw(t testing.TB, records ...*kgo.Record) {
 	t.Helper()
 	client, err := kgo.NewClient(append(orders.ClientOptions(p.kafka, "test", slog.New(slog.DiscardHandler)), kgo.DefaultProduceTopic("orders"))...)
 	if err != nil {
@@ -92,12 +92,12 @@ func (p *pipeline) produceRaw(t *testing.T, records ...*kgo.Record) {
 	}
 }
 
-func (p *pipeline) rows(t *testing.T) int64 {
+func (p *pipeline) rows(t testing.TB) int64 {
 	return p.server.QueryInt(t, p.database, "SELECT count(*) FROM orders")
 }
 
 // redeliveries is sum(deliveries) - count(*): the records processed more than once.
-func (p *pipeline) redeliveries(t *testing.T) int64 {
+func (p *pipeline) redeliveries(t testing.TB) int64 {
 	return p.server.QueryInt(t, p.database, "SELECT coalesce(sum(deliveries), 0) - count(*) FROM orders")
 }
 
@@ -108,7 +108,7 @@ type runningWorker struct {
 	done     chan error
 }
 
-func (p *pipeline) startWorker(t *testing.T, store orders.Store, faultDelay, drainTimeout time.Duration) *runningWorker {
+func (p *pipeline) startWorker(t testing.TB, store orders.Store, faultDelay, drainTimeout time.Duration) *runningWorker {
 	t.Helper()
 	if store == nil {
 		store = orders.NewPostgres(p.db)
@@ -133,7 +133,7 @@ func (p *pipeline) startWorker(t *testing.T, store orders.Store, faultDelay, dra
 }
 
 // stop is SIGTERM: it returns how long the drain took and Run's error.
-func (w *runningWorker) stop(t *testing.T, within time.Duration) (time.Duration, error) {
+func (w *runningWorker) stop(t testing.TB, within time.Duration) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
 	w.cancel()
@@ -148,7 +148,7 @@ func (w *runningWorker) stop(t *testing.T, within time.Duration) (time.Duration,
 }
 
 // metric sums the series of a family (0 when absent).
-func (w *runningWorker) metric(t *testing.T, name string) float64 {
+func (w *runningWorker) metric(t testing.TB, name string) float64 {
 	t.Helper()
 	families, err := w.registry.Gather()
 	if err != nil {
@@ -166,7 +166,7 @@ func (w *runningWorker) metric(t *testing.T, name string) float64 {
 	return sum
 }
 
-func waitFor(t *testing.T, timeout time.Duration, what string, done func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, what string, done func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !done() {
@@ -354,6 +354,36 @@ func TestWorkerRetriesDatabaseErrorsWithoutCommitting(t *testing.T) {
 	waitFor(t, 30*time.Second, "the record recorded by the next worker", func() bool { return p.rows(t) == 1 })
 	if got := second.metric(t, "goship_worker_messages_processed_total"); got != 1 {
 		t.Errorf("processed %v, want 1", got)
+	}
+}
+
+// BenchmarkWorker is the worker's throughput here: b.N orders produced
+// first over 6 partitions, then consumed and upserted into PostgreSQL one by
+// one. go test -run '^$' -bench Worker -benchtime 5000x ./internal/orders
+func BenchmarkWorker(b *testing.B) {
+	p := newPipeline(b, 6)
+	client, err := kgo.NewClient(append(orders.ClientOptions(p.kafka, "bench", slog.New(slog.DiscardHandler)), kgo.DefaultProduceTopic("orders"))...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	records := make([]*kgo.Record, b.N)
+	for i := range records {
+		o := orders.Order{ID: fmt.Sprintf("bench-%d", i), SKU: "book", Quantity: 1, CreatedAt: time.Now().UTC()}
+		records[i] = &kgo.Record{Key: []byte(o.ID), Value: orders.Encode(o)}
+	}
+	if err := client.ProduceSync(context.Background(), records...).FirstErr(); err != nil {
+		b.Fatal(err)
+	}
+	client.Close()
+	b.ResetTimer()
+	w := p.startWorker(b, nil, 0, 5*time.Second)
+	waitFor(b, 10*time.Minute, "every order recorded", func() bool {
+		return w.metric(b, "goship_worker_messages_processed_total") == float64(b.N)
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	if rows := p.rows(b); rows != int64(b.N) {
+		b.Errorf("%d rows, want %d", rows, b.N)
 	}
 }
 

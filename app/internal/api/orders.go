@@ -55,14 +55,15 @@ func (h orderHandlers) create(c *gin.Context) {
 		return
 	}
 	key := c.GetHeader("Idempotency-Key")
-	var problems []string
+	var problems []string // every one at once, as for users
 	switch {
-	case in.ID != "" && key != "" && in.ID != key:
+	case key == "":
+	case in.ID != "" && in.ID != key:
 		problems = append(problems, "id and the Idempotency-Key header differ; give one, or the same value in both")
-	case in.ID == "" && key != "" && !orders.ValidID(key):
-		problems = append(problems, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'")
-	case in.ID == "":
+	case orders.ValidID(key):
 		in.ID = key
+	default:
+		problems = append(problems, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'")
 	}
 	if in.ID == "" {
 		in.ID = orders.NewID()
@@ -71,11 +72,11 @@ func (h orderHandlers) create(c *gin.Context) {
 	if in.Quantity != nil {
 		order.Quantity = *in.Quantity
 	}
-	if len(problems) == 0 { // else the id may be the header's invalid one: named once
-		problems = order.Problems()
-	}
-	if in.Quantity == nil {
-		problems = replace(problems, "quantity must be", "quantity is required")
+	for _, problem := range order.Problems() {
+		if in.Quantity == nil && strings.HasPrefix(problem, "quantity ") {
+			problem = "quantity is required"
+		}
+		problems = append(problems, problem)
 	}
 	if len(problems) > 0 {
 		apierror.Abort(c, http.StatusBadRequest, apierror.CodeInvalidArgument, strings.Join(problems, "; "))
@@ -93,14 +94,4 @@ func (h orderHandlers) create(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, orderAccepted{ID: order.ID})
-}
-
-// replace swaps the problem starting with prefix for with.
-func replace(problems []string, prefix, with string) []string {
-	for i, p := range problems {
-		if strings.HasPrefix(p, prefix) {
-			problems[i] = with
-		}
-	}
-	return problems
 }

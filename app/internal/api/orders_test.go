@@ -93,6 +93,7 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 		{`{"id":"a b","sku":"book","quantity":1}`, "", 400, "id must be 1 to 64 letters, digits, '-' or '_'"},
 		{`{"id":"","sku":"","quantity":-1}`, "", 400, "sku is required; quantity must be an integer from 1 to 1000000"},
 		{`{"sku":"book","quantity":1}`, "no/slashes", 400, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'"},
+		{`{"quantity":1}`, "no/slashes", 400, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'; sku is required"},
 		{`{"id":"a","sku":"book","quantity":1}`, "b", 400, "id and the Idempotency-Key header differ; give one, or the same value in both"},
 		{`{"sku":"book","quantity":1,"price":3}`, "", 400, `invalid JSON body: unknown field "price"`},
 		{`[]`, "", 400, "the body must be a JSON object, got array"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -121,6 +122,13 @@ func TestOrdersFromTheAPIToTheDatabase(t *testing.T) {
 		}
 	}
 
+	if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", worker.cmd.Process.Pid)); err == nil {
+		for line := range strings.SplitSeq(string(status), "\n") {
+			if strings.HasPrefix(line, "VmHWM:") { // peak RSS, for the record (inflated under -race)
+				t.Logf("worker peak RSS after %d orders: %s", n+1, strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
+			}
+		}
+	}
 	worker.signal(syscall.SIGTERM)
 	if code := worker.waitExit(10 * time.Second); code != 0 {
 		t.Errorf("worker exit code %d after SIGTERM, want 0", code)

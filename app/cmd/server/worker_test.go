@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -171,5 +172,29 @@ func TestWorkerRefusesAConfigurationItCannotUse(t *testing.T) {
 		if entry["level"] != "ERROR" || entry["msg"] != tt.want || strings.Contains(string(out), kafkaPassword) {
 			t.Errorf("server worker with %v: %v\nwant an ERROR %q, without the password", tt.env, entry, tt.want)
 		}
+	}
+}
+
+// A broker that is down neither delays the server's start nor its
+// readiness; orders answer a JSON 503 with Retry-After within the produce
+// timeout, and the users API serves on.
+func TestServerServesWithTheBrokerDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := ln.Addr().String()
+	ln.Close()
+	api := start(t, "KAFKA_BROKERS="+closedPort)
+	if code, body := get(t, api.publicURL+"/readyz"); code != 200 {
+		t.Errorf("/readyz with the broker down = %d %s, want 200", code, body)
+	}
+	begin := time.Now()
+	code, body := postOrder(t, api.publicURL, `{"sku":"book","quantity":1}`, "")
+	if took := time.Since(begin); code != 503 || !strings.Contains(body, `"code":"unavailable"`) || took > 8*time.Second {
+		t.Errorf("POST /api/v1/orders with the broker down = %d %s after %s, want a JSON 503 within the 5 s produce timeout", code, body, took)
+	}
+	if code, _ := get(t, api.publicURL+"/api/v1/users/1"); code != 200 {
+		t.Errorf("GET /api/v1/users/1 = %d with the broker down, want 200", code)
 	}
 }

@@ -108,8 +108,8 @@ func isHostPort(s string) bool {
 	if err != nil || n < 1 || n > 65535 || strings.HasPrefix(port, "+") {
 		return false
 	}
-	if strings.Contains(host, ":") { // [IPv6]
-		return isAddrOrPrefix(host) && !strings.Contains(host, "/")
+	if strings.HasPrefix(s, "[") || strings.Contains(host, ":") { // [IPv6]:port, and only that in brackets
+		return strings.Contains(host, ":") && isAddrOrPrefix(host) && !strings.Contains(host, "/")
 	}
 	return hostPattern.MatchString(host)
 }

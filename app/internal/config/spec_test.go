@@ -46,7 +46,7 @@ var probes = map[Kind]struct{ Valid, Invalid []string }{
 	// No password in the invalid ones: Load's message masks it (TestDatabaseURLIsRedacted).
 	KindHostPorts: {
 		[]string{"kafka:9092", "10.244.0.1:9092", "a:1, b-2.example.com:65535", "[::1]:9092", "kafka:9092,"},
-		[]string{"kafka", "kafka:0", "kafka:65536", ":9092", "kafka:port", "http://kafka:9092", "kafka:9092,broker", ",", "ka_fka:9092", "[10.0.0.0/8]:9092"},
+		[]string{"kafka", "kafka:0", "kafka:65536", ":9092", "kafka:port", "http://kafka:9092", "kafka:9092,broker", ",", "ka_fka:9092", "[10.0.0.0/8]:9092", "[kafka]:9092", "[10.0.0.1]:9092", "[fe80::1%eth0]:9092"},
 	},
 	KindKafkaName: {[]string{"orders", "goship.orders_v2-eu", strings.Repeat("a", 249)}, []string{"or ders", "orders/x", "ördérs", strings.Repeat("a", 250), "orders\n"}},
 	KindText:      {[]string{"goship", "p@ss w0rd:é", "x"}, []string{"secret\n", "a\tb", "\x00"}},

@@ -180,7 +180,9 @@ func (w *Worker) Run(ctx context.Context) error {
 // process handles a poll's records in order. After ctx ends it finishes the
 // record in hand and leaves the rest unmarked, for the next owner.
 func (w *Worker) process(ctx, processCtx context.Context, fetches kgo.Fetches) {
+	highWatermarks := map[int32]int64{}
 	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+		highWatermarks[p.Partition] = p.HighWatermark
 		if len(p.Records) > 0 {
 			w.mu.Lock()
 			if _, known := w.next[p.Partition]; !known {
@@ -190,9 +192,10 @@ func (w *Worker) process(ctx, processCtx context.Context, fetches kgo.Fetches) {
 		}
 		w.updateLag(p.Topic, p.Partition, p.HighWatermark)
 	})
-	highWatermarks := map[int32]int64{}
-	fetches.EachPartition(func(p kgo.FetchTopicPartition) { highWatermarks[p.Partition] = p.HighWatermark })
 	fetches.EachRecord(func(r *kgo.Record) {
+		// Once ctx ends no record is started, so a record left unmarked is
+		// never followed by a marked one of its partition: the commit cannot
+		// skip it. (processCtx ends only after ctx.)
 		if ctx.Err() != nil {
 			return
 		}

@@ -8,7 +8,7 @@ import spec = require("./service-variables.json");
 export interface ServiceVariable {
     name: string;
     kind: "port" | "ip-address" | "log-level" | "proxies" | "duration" | "byte-count" | "integer" | "enum" | "url" | "ratio"
-        | "postgres-url";
+        | "postgres-url" | "host-ports" | "kafka-name" | "text";
     default: string;
     description: string;
     min?: number;
@@ -16,6 +16,8 @@ export interface ServiceVariable {
     values?: string[];
     /** The service's own words for a valid value. */
     expected: string;
+    /** The value is never echoed. */
+    secret?: boolean;
 }
 
 export const SERVICE_VARIABLES = spec.variables as ServiceVariable[];
@@ -75,6 +77,16 @@ function isPostgresUrl(text: string): boolean {
     }
 }
 
+/** net.SplitHostPort with a host (a DNS name or a bracketed IPv6 address) and a port from 1 to 65535, as KAFKA_BROKERS. */
+function isHostPort(text: string): boolean {
+    const match = /^(?:\[([^\]]+)\]|([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)):([0-9]+)$/.exec(text);
+    if (!match) {
+        return false;
+    }
+    const port = Number(match[3]);
+    return port >= 1 && port <= 65535 && (match[1] === undefined || (isIpAddress(match[1]) && match[1].includes(":")));
+}
+
 function inRange(value: number | undefined, min = -Infinity, max = Infinity): boolean {
     return value !== undefined && value >= min && value <= max;
 }
@@ -100,6 +112,14 @@ export function variableRule(variable: ServiceVariable): Rule {
                 return isPostgresUrl(text);
             case "ip-address":
                 return isIpAddress(text, { zone: true });
+            case "host-ports": {
+                const entries = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+                return entries.length > 0 && entries.every(isHostPort);
+            }
+            case "kafka-name":
+                return /^[A-Za-z0-9._-]{1,249}$/.test(text);
+            case "text":
+                return !/\p{Cc}/u.test(text);
             case "proxies":
                 return text.split(",").map((entry) => entry.trim()).filter(Boolean)
                     .every((entry) => (entry.includes("/") ? isCidr(entry) : isIpAddress(entry)));

@@ -150,7 +150,7 @@ describe("compose: the local stack's image, two replicas behind nginx", () => {
         assert.equal(db.State.Health.Status, "healthy");
         const migrate = inspect(container("migrate"));
         assert.deepEqual([migrate.State.Status, migrate.State.ExitCode, migrate.Config.Cmd], ["exited", 0, ["migrate"]]);
-        assert.match(logs("migrate").stdout, /"msg":"migrations complete".*"schema_version":2/);
+        assert.match(logs("migrate").stdout, /"msg":"migrations complete".*"schema_version":3/);
         for (const service of ["app-1", "app-2"]) {
             const env: string[] = inspect(container(service)).Config.Env;
             assert.ok(env.includes("USERS_STORE=postgres"), `${service}: USERS_STORE=postgres`);

@@ -50,7 +50,9 @@ export function readyCondition(scaledObject: unknown): Condition | undefined {
 
 /** Warning events of a kubectl `get events -o json` answer, newest first, each reason and message once. */
 export function warnings(eventList: unknown): KedaEvent[] {
-    const items = (eventList as { items?: Record<string, any>[] } | undefined)?.items ?? [];
+    type Event = { type?: string; reason?: string; message?: string; lastTimestamp?: string; eventTime?: string;
+        series?: { lastObservedTime?: string }; metadata?: { creationTimestamp?: string } };
+    const items = (eventList as { items?: Event[] } | undefined)?.items ?? [];
     const seen = new Set<string>();
     return items
         .filter((event) => event.type === "Warning")

@@ -174,7 +174,7 @@ describe("Worker as a library", () => {
             minReplicas: 7, maxReplicas: 6, lagThreshold: 0, activationLagThreshold: -1, consumerGroup: "", drainTimeoutSeconds: 0,
             env: { WORKER_DRAIN_TIMEOUT: "1s", KAFKA_TOPIC: "x" }, database: { connectionSecret: { name: "db", key: "DATABASE_URL" } },
         });
-        const lines = run.error?.message.split("\n").slice(1).map((line) => line.replace(/^  - /, "").split(":")[0]);
+        const lines = run.error?.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, "").split(":")[0]);
         assert.deepEqual(lines, [
             "kafka.bootstrapServers", "kafka.topic", "kafka.partitions", "kafka.mechanism", "consumerGroup", "minReplicas",
             "lagThreshold", "activationLagThreshold", "drainTimeoutSeconds", "env.KAFKA_TOPIC", "env.WORKER_DRAIN_TIMEOUT", "database.egress",

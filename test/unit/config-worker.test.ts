@@ -2,8 +2,13 @@
 // keys become, and each problem worded with the key the user wrote, once, before anything is registered.
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { assertStackInvariants } from "../helpers/invariants";
 import { ofType, runProgram, single } from "../helpers/mocks";
-import { secretValue, toEngineConfig } from "../helpers/stack-config";
+import { runPolicies } from "../helpers/policy-harness";
+import { parse } from "yaml";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR, readStackConfig, secretValue, toEngineConfig } from "../helpers/stack-config";
 
 const BASE = {
     registryServer: "registry.example.com",
@@ -75,5 +80,22 @@ describe("stack config: kafka and the worker", () => {
             "worker: expected unset unless kafka is set (the topic the worker consumes), got worker settings",
         ]);
         assert.deepEqual(await problems({ kafka: { ...BASE.kafka, partitions: undefined } }), ["kafka.partitions: expected an integer from 1 to 10000, got nothing"]);
+    });
+
+    it("the production shape in Pulumi.prod.yaml's comment is a valid stack: SASL over TLS, 3 to 24 pods on 24 partitions", async () => {
+        const commented = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").split("\n")
+            .filter((line) => /^ {2}# {1,5}(goship:(kafka|worker):| {2}\w+:)/.test(line) && !line.includes("pulumi config")).map((line) => line.replace(/^ {2}# /, "  ")).join("\n");
+        const shape = parse(`config:\n${commented}`).config as Record<string, unknown>;
+        assert.deepEqual(Object.keys(shape), ["goship:kafka", "goship:worker"]);
+        const run = await runProgram("prod", readStackConfig("prod", { ...shape, "goship:kafkaPassword": secretValue("prod-kafka-password-0001") }));
+        assert.equal(run.error, undefined, run.error?.message);
+        assertStackInvariants(run, { production: true });
+        const scaled = ofType(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").find((r) => r.name === "goship-worker-scaledobject")!.inputs.spec;
+        assert.deepEqual([scaled.minReplicaCount, scaled.maxReplicaCount], [3, 24]);
+        assert.ok(scaled.triggers[0].authenticationRef.name, "production-authenticated-kafka holds");
+        const auth = single(run, "kubernetes:keda.sh/v1alpha1:TriggerAuthentication").inputs.spec.secretTargetRef;
+        assert.deepEqual(auth.map((ref: any) => ref.parameter), ["sasl", "username", "password", "tls"]);
+        const resources = run.resources.map((resource) => ({ type: resource.type, props: resource.inputs, name: resource.name }));
+        assert.deepEqual(runPolicies(resources), [], "the whole pack passes the production worker");
     });
 });

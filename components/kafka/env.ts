@@ -2,6 +2,7 @@
 // plain settings as values, the password only by reference to the credentials' Secret.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../defaults";
 import { KAFKA_SECRET_KEYS } from "./secret";
 import { KafkaArgs } from "./types";
 
@@ -12,7 +13,7 @@ export function kafkaEnv(kafka: KafkaArgs, secretName: pulumi.Input<string> | un
     const env: k8s.types.input.core.v1.EnvVar[] = [
         { name: "KAFKA_BROKERS", value: kafka.bootstrapServers },
         { name: "KAFKA_TOPIC", value: kafka.topic },
-        { name: "KAFKA_TLS", value: String(kafka.tls ?? false) },
+        { name: "KAFKA_TLS", value: String(kafka.tls ?? DEFAULTS.kafka.tls) },
     ];
     if (kafka.mechanism !== undefined && secretName !== undefined) {
         env.push(

@@ -4,6 +4,7 @@
 // it, and the old one is deleted only after the rollout.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../defaults";
 import { ChildOptions, ObjectMeta } from "../web-service/child-options";
 import { contentHash } from "../web-service/env-objects";
 import { KafkaArgs, KafkaMechanism } from "./types";
@@ -22,12 +23,12 @@ export interface KafkaSecret {
 
 /** Undefined without SASL or TLS: nothing to authenticate with. */
 export function createKafkaSecret(meta: ObjectMeta, kafka: KafkaArgs, opts: ChildOptions): KafkaSecret | undefined {
-    if (kafka.mechanism === undefined && !kafka.tls) {
+    if (kafka.mechanism === undefined && !(kafka.tls ?? DEFAULTS.kafka.tls)) {
         return undefined;
     }
     const values = pulumi.secret(pulumi.output(kafka.password ?? "").apply((password) => ({
         ...(kafka.mechanism ? { sasl: KEDA_SASL[kafka.mechanism], username: kafka.username ?? "", password } : {}),
-        ...(kafka.tls ? { tls: "enable" } : {}),
+        ...((kafka.tls ?? DEFAULTS.kafka.tls) ? { tls: "enable" } : {}),
     } as Record<string, string>)));
     // Only a hash of the values; it must stay readable in diffs.
     const suffix = pulumi.unsecret(values.apply(contentHash));
@@ -39,7 +40,7 @@ export function createKafkaSecret(meta: ObjectMeta, kafka: KafkaArgs, opts: Chil
     }, { ...opts, deleteBeforeReplace: false });
     const parameters: KafkaSecret["parameters"] = [
         ...(kafka.mechanism ? (["sasl", "username", "password"] as const) : []),
-        ...(kafka.tls ? (["tls"] as const) : []),
+        ...((kafka.tls ?? DEFAULTS.kafka.tls) ? (["tls"] as const) : []),
     ];
     return { secret, parameters };
 }

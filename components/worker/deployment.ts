@@ -2,7 +2,7 @@
 // resources and probes, but on the admin port only (it serves no HTTP API) and a grace period above its drain.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_CONTRACT, PRODUCTION_ANNOTATION } from "../defaults";
+import { APP_CONTRACT, DEFAULTS, PRODUCTION_ANNOTATION } from "../defaults";
 import { kafkaEnv } from "../kafka/env";
 import { KafkaArgs } from "../kafka/types";
 import { ChildOptions, ObjectMeta } from "../web-service/child-options";
@@ -56,10 +56,10 @@ export function createWorkerDeployment(
         spec: {
             // KEDA owns the count: declaring it too would fight the ScaledObject's HPA.
             replicas: undefined,
-            revisionHistoryLimit: 5,
+            revisionHistoryLimit: DEFAULTS.rollout.revisionHistoryLimit,
             selector: { matchLabels: selectorLabels(meta.name) },
-            // A consumer that joins before one leaves only triggers a rebalance; none is served by surging.
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+            // The service's rollout: new pods join the group before old ones leave it.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: DEFAULTS.rollout.maxSurge, maxUnavailable: Number(DEFAULTS.rollout.maxUnavailable) } },
             template: {
                 metadata: {
                     labels: meta.labels,

@@ -129,6 +129,11 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
     const kafkaArgs = kafka && { ...kafka, ...(kafkaPassword !== undefined ? { password: kafkaPassword } : {}) };
     serviceWithPullSecret.kafka = kafkaArgs;
     const worker = workerFromConfig(tree.get("worker"), name, service);
+    for (const field of ["provider", "image", "kafka", "database", "namespace", "imagePullDockerConfigJson"]) {
+        if (worker && field in worker.args) {
+            problems.add(`worker.${field}`, `unset (the program gives the worker the stack's ${field === "kafka" ? "kafka key" : field})`, "a value");
+        }
+    }
     if (worker && !kafka) {
         problems.add("worker", "unset unless kafka is set (the topic the worker consumes)", "worker settings");
     }

@@ -74,6 +74,13 @@ describe("stack config: kafka and the worker", () => {
         ]);
     });
 
+    it("refuses worker fields the program sets itself", async () => {
+        assert.deepEqual(await problems({ worker: { namespace: "other", kafka: { topic: "x" } } }), [
+            "worker.kafka: expected unset (the program gives the worker the stack's kafka key), got a value",
+            "worker.namespace: expected unset (the program gives the worker the stack's namespace), got a value",
+        ]);
+    });
+
     it("refuses a worker without kafka, a password without kafka, and partitions missing for the worker", async () => {
         assert.deepEqual(await problems({ kafka: undefined }), [
             "kafkaPassword: expected unset unless kafka is set (it is the SASL password of kafka.username), got a value (not shown: it is secret)",

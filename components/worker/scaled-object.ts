@@ -35,7 +35,7 @@ export function workerTrigger(settings: WorkerSettings, kafka: KafkaArgs): Extra
 export function createWorkerScaledObject(
     meta: ObjectMeta,
     settings: WorkerSettings,
-    inputs: { deployment: k8s.apps.v1.Deployment; kafka: KafkaArgs; authentication?: k8s.apiextensions.CustomResource },
+    inputs: { kafka: KafkaArgs; authentication?: k8s.apiextensions.CustomResource },
     opts: ChildOptions,
 ): k8s.apiextensions.CustomResource {
     const trigger = kedaTrigger(workerTrigger(settings, inputs.kafka), inputs.authentication && { name: inputs.authentication.metadata.name });
@@ -43,6 +43,9 @@ export function createWorkerScaledObject(
         apiVersion: "keda.sh/v1alpha1",
         kind: "ScaledObject",
         metadata: meta,
-        spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, inputs.deployment.metadata.name, [trigger]),
-    }, { ...opts, dependsOn: [inputs.deployment, ...(inputs.authentication ? [inputs.authentication] : [])] });
+        // The Deployment's name, not its output: the ScaledObject (and its readiness check) need not wait for the
+        // rollout, so a trigger KEDA refuses is reported even when the pods cannot become ready for the same reason
+        // (a wrong password). KEDA retries until the Deployment exists, created in the same step.
+        spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, meta.name, [trigger]),
+    }, { ...opts, dependsOn: inputs.authentication ? [inputs.authentication] : [] });
 }

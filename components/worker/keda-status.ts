@@ -133,7 +133,8 @@ function kubectl(target: ScaledObjectTarget): Kubectl {
  * Resolves once the ScaledObject has been Ready for SETTLE_SECONDS with no new Warning event; rejects with
  * notReadyMessage when timeoutSeconds pass first, or at once when kubectl cannot read the object.
  */
-export async function awaitScaledObjectReady(target: ScaledObjectTarget, now: () => number = Date.now): Promise<void> {
+export async function awaitScaledObjectReady(target: ScaledObjectTarget, timing: { settleSeconds: number; pollSeconds: number } = { settleSeconds: SETTLE_SECONDS, pollSeconds: POLL_SECONDS }): Promise<void> {
+    const now = Date.now;
     const client = kubectl(target);
     const started = now();
     const deadline = started + target.timeoutSeconds * 1000;
@@ -150,7 +151,7 @@ export async function awaitScaledObjectReady(target: ScaledObjectTarget, now: ()
             const newWarning = events.some((event) => event.at >= started - 1000 && event.at >= (readySince ?? checkedAt) - 1000);
             if (ready?.status === "True" && !newWarning) {
                 readySince ??= checkedAt;
-                if (checkedAt - readySince >= SETTLE_SECONDS * 1000) {
+                if (checkedAt - readySince >= timing.settleSeconds * 1000) {
                     return;
                 }
             } else {
@@ -161,7 +162,7 @@ export async function awaitScaledObjectReady(target: ScaledObjectTarget, now: ()
                 const recent = events.filter((event) => event.at >= started - 60_000);
                 throw new Error(notReadyMessage(target, ready, recent.length > 0 ? recent : events));
             }
-            await new Promise((resolve) => setTimeout(resolve, POLL_SECONDS * 1000));
+            await new Promise((resolve) => setTimeout(resolve, timing.pollSeconds * 1000));
         }
     } finally {
         client.close();

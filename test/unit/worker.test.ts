@@ -205,7 +205,7 @@ describe("Worker as a library", () => {
 });
 
 describe("the ScaledObject readiness check", () => {
-    const target = { namespace: "goship", name: "orders-worker", trigger: "kafka trigger (topic orders, consumer group orders-worker, brokers 10.244.0.1:9092)", timeoutSeconds: 6 };
+    const target = { namespace: "goship", name: "orders-worker", trigger: "kafka trigger (topic orders, consumer group orders-worker, brokers 10.244.0.1:9092)", timeoutSeconds: 2 };
 
     /** A kubectl that answers `get scaledobjects…` and `get events…` with the given JSON. */
     function fakeKubectl(scaledObject: object, events: object): string {
@@ -241,9 +241,9 @@ describe("the ScaledObject readiness check", () => {
                 { type: "Normal", reason: "KEDAScalersStarted", message: "Scaler kafka is built.", lastTimestamp: now },
             ] },
         );
-        await assert.rejects(withKubectl(kubectl, () => awaitScaledObjectReady({ ...target, context: "goship-local" })), (error: Error) => {
+        await assert.rejects(withKubectl(kubectl, () => awaitScaledObjectReady({ ...target, context: "goship-local" }, { settleSeconds: 1, pollSeconds: 0.5 })), (error: Error) => {
             assert.equal(error.message, "ScaledObject goship/orders-worker with its kafka trigger (topic orders, consumer group orders-worker, brokers 10.244.0.1:9092) " +
-                "did not become Ready within 6s: KEDA reports Ready=False (ScaledObjectCheckFailed: Failed to ensure HPA is correctly created for ScaledObject); " +
+                "did not become Ready within 2s: KEDA reports Ready=False (ScaledObjectCheckFailed: Failed to ensure HPA is correctly created for ScaledObject); " +
                 "KEDA's latest warnings: KEDAScalerFailed: error creating kafka client: kafka: client has run out of available brokers to talk to: EOF | " +
                 "ScaledObjectCheckFailed: Failed to ensure HPA is correctly created for ScaledObject. Nothing scales on this trigger until it is fixed.");
             return true;
@@ -254,7 +254,9 @@ describe("the ScaledObject readiness check", () => {
 
     it("passes once Ready has held without a new warning", async () => {
         const kubectl = fakeKubectl({ status: { conditions: [{ type: "Ready", status: "True", reason: "ScaledObjectReady" }] } }, { items: [] });
-        await withKubectl(kubectl, () => awaitScaledObjectReady({ ...target, timeoutSeconds: 60 }));
+        const started = Date.now();
+        await withKubectl(kubectl, () => awaitScaledObjectReady({ ...target, timeoutSeconds: 60 }, { settleSeconds: 1, pollSeconds: 0.5 }));
+        assert.ok(Date.now() - started >= 1000, "Ready must hold for the settle time, not pass on the first look");
     });
 
     it("fails at once, saying what to do, when kubectl cannot run", async () => {

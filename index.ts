@@ -1,4 +1,4 @@
-// Wiring only: stack config → registry → image → namespace → database → web service → outputs. The config hands over
+// Wiring only: stack config → registry → image → namespace → database → web service (and its worker) → outputs. The config hands over
 // the components' arguments as they are (components/config); the components own their defaults and their checks.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,6 +8,7 @@ import { RegistryImage, buildGoServiceImage } from "./components/image";
 import { createKubernetesProvider } from "./components/kubernetes-provider";
 import { createRegistry, dockerConfigJson } from "./components/registry";
 import { WebService, createServiceNamespace, webServiceDatabaseClients } from "./components/web-service";
+import { Worker, workerDatabaseClients } from "./components/worker";
 
 const settings = loadSettings({ projectDir: __dirname });
 
@@ -34,7 +35,7 @@ const database = db && new Database(`${settings.appName}-db`, {
         ? {
             image: new RegistryImage("postgres-image", { image: db.image as string, registry }).ref,
             imagePullDockerConfigJson: pullSecret,
-            clients: webServiceDatabaseClients(settings.appName),
+            clients: [...webServiceDatabaseClients(settings.appName), ...(settings.worker ? workerDatabaseClients(settings.worker.name) : [])],
         }
         : {}),
     kubernetesProvider: provider,
@@ -43,6 +44,8 @@ const database = db && new Database(`${settings.appName}-db`, {
     password: settings.databasePassword!,
 } as DatabaseArgs);
 
+const kafka = settings.kafka && { ...settings.kafka, password: settings.kafkaPassword };
+
 const service = new WebService(settings.appName, {
     ...settings.service,
     namespace: appNamespace,
@@ -50,6 +53,18 @@ const service = new WebService(settings.appName, {
     provider,
     image: image.ref,
     imagePullDockerConfigJson: pullSecret,
+    database: database?.connection,
+    kafka,
+});
+
+// The orders consumer: the same image, namespace and database as the service, scaled by KEDA on its lag.
+const worker = settings.worker && kafka && new Worker(settings.worker.name, {
+    ...settings.worker.args,
+    provider,
+    image: image.ref,
+    namespace: appNamespace,
+    imagePullDockerConfigJson: pullSecret,
+    kafka,
     database: database?.connection,
 });
 
@@ -61,6 +76,9 @@ export const serviceName = service.serviceName;
 export const registryRepository = registry.repositoryUrl;
 export const databaseHost = database?.host;
 export const databaseConnectionSecret = database?.connectionSecret.name;
+export const workerName = worker ? worker.deploymentName : undefined;
+export const workerScaledObject = worker ? worker.scaledObjectName : undefined;
+export const workerConsumerGroup = worker ? pulumi.output(worker.consumerGroup) : undefined;
 // For stacks that build into the same registry (examples/platform-two-services): its server and, where it lasts
 // (not an ECR or ACR EE token), its login.
 export const registryServer = registry.server;

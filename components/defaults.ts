@@ -9,6 +9,12 @@ export const APP_CONTRACT = {
     livenessPath: "/livez",
     readinessPath: "/readyz",
     metricsPath: "/metrics",
+    /** The same binary's Kafka consumer (`server worker`): container args, and its probes on the admin port. */
+    worker: {
+        args: ["worker"],
+        livenessPath: "/healthz",
+        readinessPath: "/readyz",
+    },
     /** The runtime image's numeric non-root user (Dockerfile USER). */
     uid: 65532,
     /** The Dockerfile's ARGs naming its base images. */
@@ -195,6 +201,31 @@ export const DEFAULTS = {
         backoffLimit: 0,
         /** `pulumi up` waits this much longer than the Job's deadline, so the Job's own failure is what it reports. */
         awaitMarginSeconds: 60,
+    },
+    kafka: {
+        tls: false,
+    },
+    worker: {
+        /** Suffix of the worker's name after the service's, in the stack config. */
+        nameSuffix: "-worker",
+        minReplicas: 1,
+        maxReplicas: 6,
+        /** Messages behind per partition before KEDA adds a pod (its kafka scaler's lagThreshold). */
+        lagThreshold: 100,
+        /** Lag at or below which KEDA keeps the worker at minReplicas (activationLagThreshold). */
+        activationLagThreshold: 0,
+        pollingIntervalSeconds: 30,
+        cooldownSeconds: 300,
+        scaleUpStabilizationSeconds: 0,
+        scaleDownStabilizationSeconds: 300,
+        allowIdleConsumers: false,
+        /** The worker's WORKER_DRAIN_TIMEOUT: the message in hand is finished and committed within it after SIGTERM. */
+        drainTimeoutSeconds: 25,
+        awaitReady: true,
+        /** How long `pulumi up` waits for KEDA to report the ScaledObject Ready before it fails with KEDA's reason. */
+        readyTimeoutSeconds: 120,
+        /** How long `pulumi up` waits for the worker's Deployment rollout. */
+        rolloutTimeoutSeconds: 600,
     },
     alerting: {
         // Short enough that a test sees an alert fire and resolve within minutes; Alertmanager's own defaults are

@@ -4,5 +4,7 @@ export { loadSettings, parseSettings, runtimeConfig, ConfigError, Settings, RawC
 export * from "./registry";
 export * from "./image";
 export * from "./web-service";
+export * from "./worker";
+export * from "./kafka";
 export { createKubernetesProvider, kubernetesConnectionProblems, KubernetesConnection } from "./kubernetes-provider";
 export { ArgumentError, Problem, formatProblem } from "./validation/problems";

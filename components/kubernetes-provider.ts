@@ -21,6 +21,14 @@ export function renderedTo(provider: k8s.Provider): string | undefined {
     return rendering.get(provider);
 }
 
+/** The connection each provider was made with: a component reading the cluster itself (the Worker's readiness) uses it. */
+const connections = new WeakMap<k8s.Provider, KubernetesConnection>();
+
+/** The connection of a provider made by createKubernetesProvider; undefined for one made otherwise. */
+export function connectionOf(provider: k8s.Provider): KubernetesConnection | undefined {
+    return connections.get(provider);
+}
+
 export function kubernetesConnectionProblems(connection: KubernetesConnection): Problem[] {
     const checks = new Checks();
     checks.check("context", connection.context, NON_EMPTY);
@@ -62,6 +70,7 @@ export function createKubernetesProvider(
     if (connection.renderYamlTo !== undefined) {
         rendering.set(provider, connection.renderYamlTo);
     }
+    connections.set(provider, { ...connection, kubeconfig });
     return provider;
 }
 

@@ -15,6 +15,10 @@ import { databaseProblems } from "../database/validate";
 import { resolveSettings } from "../web-service/resolve";
 import { WebServiceArgs } from "../web-service/types";
 import { webServiceProblems } from "../web-service/validate";
+import type { KafkaArgs } from "../kafka/types";
+import { resolveWorkerSettings } from "../worker/resolve";
+import type { WorkerArgs } from "../worker/types";
+import { workerProblems } from "../worker/validate";
 import { CONFIG_KEYS, ConfigKey, keyDef } from "./keys";
 import { ArgumentTree } from "./map";
 import { KeyProblems, isRelevant, parseValue, reportKeys } from "./parse";
@@ -37,7 +41,16 @@ export interface Settings {
     database?: DatabaseSettings;
     /** The database user's password, a secret Output (set when database is). */
     databasePassword?: pulumi.Output<string>;
+    /** The orders topic, for the service's producer and the worker (the password apart). */
+    kafka?: Omit<KafkaArgs, "password">;
+    /** The SASL password, a secret Output (set when kafka.mechanism is). */
+    kafkaPassword?: pulumi.Output<string>;
+    /** The worker's name and arguments but what the program supplies: cluster, image, topic, database, namespace, pull secret. */
+    worker?: { name: string; args: WorkerSettingsArgs };
 }
+
+/** A Worker's arguments as the stack config gives them; the stack-wide ones (namespace, production, …) already set. */
+export type WorkerSettingsArgs = Omit<WorkerArgs, "provider" | "image" | "kafka" | "database" | "namespace" | "imagePullDockerConfigJson">;
 
 type FromProgram = "kubernetesProvider" | "namespace" | "password";
 /** kubernetes: `image` is a tag in the stack's registry, pinned by digest by the program (RegistryImage). */
@@ -108,6 +121,30 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
         problems.add("databasePassword", "unset unless database is set (it is the database user's password)", "a value (not shown: it is secret)");
     }
 
+    const kafka = tree.get("kafka") as Omit<KafkaArgs, "password"> | undefined;
+    const kafkaPassword = tree.get("kafkaPassword") as string | undefined;
+    if (kafkaPassword !== undefined && kafka === undefined) {
+        problems.add("kafkaPassword", "unset unless kafka is set (it is the SASL password of kafka.username)", "a value (not shown: it is secret)");
+    }
+    const kafkaArgs = kafka && { ...kafka, ...(kafkaPassword !== undefined ? { password: kafkaPassword } : {}) };
+    serviceWithPullSecret.kafka = kafkaArgs;
+    const worker = workerFromConfig(tree.get("worker"), name, service);
+    for (const field of ["provider", "image", "kafka", "database", "namespace", "imagePullDockerConfigJson"]) {
+        if (worker && field in worker.args) {
+            problems.add(`worker.${field}`, `unset (the program gives the worker the stack's ${field === "kafka" ? "kafka key" : field})`, "a value");
+        }
+    }
+    if (worker && !kafka) {
+        problems.add("worker", "unset unless kafka is set (the topic the worker consumes)", "worker settings");
+    }
+    const workerChecked = worker && kafkaArgs && {
+        ...worker.args,
+        kafka: kafkaArgs,
+        namespace: service.namespace,
+        imagePullDockerConfigJson: serviceWithPullSecret.imagePullDockerConfigJson,
+        database: database ? { connectionSecret: { name: "placeholder", key: "DATABASE_URL" }, egress: { podSelector: { placeholder: "database" }, port: DEFAULTS.database.port } } : undefined,
+    } as Omit<WorkerArgs, "provider" | "image">;
+
     const found = [
         ...problems.list,
         ...(database ? databaseConfigProblems(tree, database, password, name, problems.failed) : []),
@@ -117,7 +154,9 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
         ...tree.report("kubernetes", kubernetesConnectionProblems(kubernetes), problems.failed),
         ...tree.report("service", webServiceProblems(name, serviceWithPullSecret, resolveSettings(name, serviceWithPullSecret),
             { renderYamlTo: kubernetes.renderYamlTo }), problems.failed),
-    ];
+        ...(worker && workerChecked ? tree.report("worker", workerProblems(worker.name, workerChecked, resolveWorkerSettings(worker.name, workerChecked),
+            { renderYamlTo: kubernetes.renderYamlTo }), problems.failed) : []),
+    ].filter((problem, index, all) => all.indexOf(problem) === index); // a kafka problem both the service and the worker report, once
     if (found.length > 0) {
         throw new ConfigError(found);
     }
@@ -131,6 +170,30 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
         service,
         database,
         databasePassword: database && password !== undefined ? pulumi.secret(password) : undefined,
+        kafka,
+        kafkaPassword: kafka && kafkaPassword !== undefined ? pulumi.secret(kafkaPassword) : undefined,
+        worker,
+    };
+}
+
+/**
+ * The `worker` key's map as a Worker's name and arguments: the name defaults to the service's plus a suffix, and the
+ * stack-wide settings the worker shares with the service (production, forceApply, monitoring, log level) carry over.
+ */
+function workerFromConfig(value: unknown, appName: string, service: Omit<WebServiceArgs, "provider" | "image">): Settings["worker"] {
+    if (value === undefined || value === null || typeof value !== "object" || Array.isArray(value)) {
+        return value === undefined ? undefined : { name: `${appName}${DEFAULTS.worker.nameSuffix}`, args: value as WorkerSettingsArgs };
+    }
+    const { name, ...args } = value as Record<string, unknown>;
+    return {
+        name: typeof name === "string" ? name : `${appName}${DEFAULTS.worker.nameSuffix}`,
+        args: {
+            production: service.production,
+            forceApply: service.forceApply,
+            podMonitor: service.serviceMonitor,
+            logLevel: service.logLevel,
+            ...args,
+        } as WorkerSettingsArgs,
     };
 }
 

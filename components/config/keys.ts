@@ -12,6 +12,7 @@ import { Rule } from "../validation/rules";
 import { DATABASE_RULES as DB } from "../database/rules";
 import { SERVICE_RULES as S } from "../web-service/rules";
 import { AUTOSCALING_KINDS, LOG_LEVELS, PATH_TYPES } from "../web-service/types";
+import { KAFKA_MECHANISMS } from "../kafka/types";
 
 /** Pulumi project-config types; structured keys (maps, lists of objects) have no engine-level type. */
 export type ConfigKeyType = "string" | "integer" | "boolean" | "map" | "list";
@@ -27,6 +28,7 @@ export const GROUPS = {
     network: "Network policy and monitoring",
     observability: "Observability (docs/observability.md)",
     database: "Database (docs/database.md)",
+    kafka: "Kafka and the worker (docs/workers.md)",
 } as const;
 
 export interface ConfigKeyDef {
@@ -173,6 +175,20 @@ export const CONFIG_KEYS = {
             "both: databaseName, username (default goship). Unset: the service keeps its users in memory (refused on a production stack).",
     },
     databasePassword: { type: "string", group: "database", secret: true, rule: DB.password, arg: "databasePassword", description: `The database user's password: at least ${D.database.minPasswordLength} printable characters (plus the provider's rules); required with database. Set with --secret.` },
+    kafka: {
+        type: "map", group: "kafka", arg: "kafka", reports: ["service.kafka", "worker.kafka"],
+        description: "The orders topic: {bootstrapServers (host:port,…), topic, partitions (as created; the worker's maxReplicas is checked against it), " +
+            `mechanism (${KAFKA_MECHANISMS.join("|")}; unset: no SASL), username, tls (default ${D.kafka.tls})}. The API produces to it (POST /api/v1/orders); unset: that route answers 503.`,
+    },
+    kafkaPassword: { type: "string", group: "kafka", secret: true, arg: "kafkaPassword", reports: ["service.kafka.password", "worker.kafka.password"], description: "The SASL password of kafka.username; required with kafka.mechanism. Kept in a Secret the pods and KEDA's TriggerAuthentication read. Set with --secret." },
+    worker: {
+        type: "map", group: "kafka", arg: "worker",
+        description: `Deploy the Kafka consumer (\`server worker\`, same image and namespace) scaled by KEDA on its lag; needs kafka: {name (default <appName>${D.worker.nameSuffix}), consumerGroup (default: name), ` +
+            `minReplicas (default ${D.worker.minReplicas}), maxReplicas (default ${D.worker.maxReplicas}; at most kafka.partitions unless allowIdleConsumers), lagThreshold (default ${D.worker.lagThreshold}), ` +
+            `activationLagThreshold (default ${D.worker.activationLagThreshold}), pollingIntervalSeconds, cooldownSeconds, scaleDownStabilizationSeconds (default ${D.worker.scaleDownStabilizationSeconds}), ` +
+            `drainTimeoutSeconds (default ${D.worker.drainTimeoutSeconds}), awaitReady (default ${D.worker.awaitReady}), readyTimeoutSeconds (default ${D.worker.readyTimeoutSeconds}), resources, logLevel, faultInjection: {delayMs}}. ` +
+            "Unset: no worker.",
+    },
     forceApply: { type: "boolean", group: "network", default: D.forceApply, arg: "service.forceApply", description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
 } as const satisfies Record<string, ConfigKeyDef>;
 

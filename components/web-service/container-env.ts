@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { APP_CONTRACT, DEFAULTS } from "../defaults";
 import { goMemLimit, parseBytes } from "../quantity";
 import { ObjectMeta } from "./child-options";
+import { KAFKA_ENV } from "../kafka/env";
 import { FAULT_ENV, faultInjectionEnv } from "./fault-env";
 import { TRACING_ENV, tracingEnv } from "./tracing-env";
 import { WebServiceSettings } from "./types";
@@ -23,6 +24,7 @@ export const RESERVED_ENV: Record<string, string | undefined> = {
     ...Object.fromEntries(FAULT_ENV.map((name) => [name, "faultInjection"])),
     USERS_STORE: "database",
     DATABASE_URL: "database",
+    ...Object.fromEntries(KAFKA_ENV.map((name) => [name, "kafka"])),
 };
 
 /** The Secret and key holding the service's DATABASE_URL. */
@@ -59,11 +61,25 @@ export function containerEnv(
     if (settings.faultInjection) {
         env.push(...faultInjectionEnv(settings.faultInjection));
     }
-    // Explicit either way: without DATABASE_URL the service's default store (postgres) refuses to start.
-    if (database) {
-        env.push({ name: "USERS_STORE", value: "postgres" }, { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: database.name, key: database.key } } });
-    } else {
-        env.push({ name: "USERS_STORE", value: "memory" });
-    }
+    env.push(...databaseEnv(database));
     return env;
+}
+
+/** The store settings: PostgreSQL from the connection Secret, or memory. Shared by the service and its worker. */
+export function databaseEnv(database: DatabaseSecretRef | undefined): k8s.types.input.core.v1.EnvVar[] {
+    // Explicit either way: without DATABASE_URL the service's default store (postgres) refuses to start.
+    return database
+        ? [{ name: "USERS_STORE", value: "postgres" }, { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: database.name, key: database.key } } }]
+        : [{ name: "USERS_STORE", value: "memory" }];
+}
+
+/** GOMAXPROCS and GOMEMLIMIT from the container's limits. */
+export function goRuntimeEnv(memoryLimitText: string): k8s.types.input.core.v1.EnvVar[] {
+    const memoryLimit = parseBytes(memoryLimitText);
+    return [
+        // Whole cores, rounded up: the Go scheduler's threads then match the CPU quota.
+        { name: "GOMAXPROCS", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
+        // Below the limit, so the GC works harder before the kernel OOM-kills the container.
+        ...(memoryLimit === undefined ? [] : [{ name: "GOMEMLIMIT", value: goMemLimit(memoryLimit, DEFAULTS.workload.goMemLimitRatio) }]),
+    ];
 }

@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_CONTRACT, DEFAULTS, PRODUCTION_ANNOTATION } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
+import { KafkaArgs } from "../kafka/types";
+import { kafkaEnv } from "../kafka/env";
 import { DatabaseSecretRef, containerEnv } from "./container-env";
 import { selectorLabels } from "./labels";
 import { guaranteedReplicas, terminationGracePeriodSeconds } from "./resolve";
@@ -14,6 +16,8 @@ export interface DeploymentInputs {
     secretName?: pulumi.Input<string>;
     pullSecretName?: pulumi.Input<string>;
     databaseSecret?: DatabaseSecretRef;
+    /** The producer's topic and the Secret holding its SASL password. */
+    kafka?: { args: KafkaArgs; secretName?: pulumi.Input<string> };
 }
 
 /** The pod-level security context of the service's pods and its migration Job's. */
@@ -25,7 +29,7 @@ export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = 
     seccompProfile: { type: "RuntimeDefault" },
 };
 
-export function envFromSources(inputs: DeploymentInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
+export function envFromSources(inputs: Pick<DeploymentInputs, "configMapName" | "secretName">): k8s.types.input.core.v1.EnvFromSource[] | undefined {
     const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [];
     if (inputs.configMapName) {
         envFrom.push({ configMapRef: { name: inputs.configMapName } });
@@ -36,7 +40,7 @@ export function envFromSources(inputs: DeploymentInputs): k8s.types.input.core.v
     return envFrom.length > 0 ? envFrom : undefined;
 }
 
-export function containerResources(settings: WebServiceSettings): k8s.types.input.core.v1.ResourceRequirements {
+export function containerResources(settings: Pick<WebServiceSettings, "resources">): k8s.types.input.core.v1.ResourceRequirements {
     return {
         requests: {
             cpu: settings.resources.cpuRequest,
@@ -120,7 +124,10 @@ export function createDeployment(
                             { name: "http", containerPort: APP_CONTRACT.httpPort, protocol: "TCP" },
                             { name: "admin", containerPort: APP_CONTRACT.adminPort, protocol: "TCP" },
                         ],
-                        env: containerEnv(settings, meta, inputs.databaseSecret),
+                        env: [
+                            ...containerEnv(settings, meta, inputs.databaseSecret),
+                            ...(inputs.kafka ? kafkaEnv(inputs.kafka.args, inputs.kafka.secretName) : []),
+                        ],
                         envFrom: envFromSources(inputs),
                         resources: containerResources(settings),
                         // Startup allows a slow first start without making liveness lenient afterwards.

@@ -1,6 +1,8 @@
 // WebService: everything a production Go HTTP service needs on Kubernetes, one concern per file.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kafkaEgressRules } from "../kafka/egress";
+import { createKafkaSecret } from "../kafka/secret";
 import { renderedTo } from "../kubernetes-provider";
 import { refuseProblems } from "../validation/problems";
 import { createAlertWebhookSecret, createAlertmanagerConfig } from "./alert-delivery";
@@ -84,6 +86,7 @@ export class WebService extends pulumi.ComponentResource {
             secretName: secret?.metadata.name,
             pullSecretName: pullSecret?.metadata.name,
             databaseSecret: args.database?.connectionSecret,
+            kafka: args.kafka && { args: args.kafka, secretName: createKafkaSecret(meta, args.kafka, child)?.secret.metadata.name },
         };
         const databaseEgress = args.database?.egress && databaseEgressRule(args.database.egress);
         // Before the Deployment changes: a failed migration stops `pulumi up` while the old pods keep serving.
@@ -109,7 +112,10 @@ export class WebService extends pulumi.ComponentResource {
             createPodDisruptionBudget(meta, child);
         }
         if (settings.networkPolicy) {
-            createNetworkPolicy(meta, settings.networkPolicy, databaseEgress, child);
+            createNetworkPolicy(meta, settings.networkPolicy, [
+                ...(databaseEgress ? [databaseEgress] : []),
+                ...(args.kafka ? kafkaEgressRules(args.kafka.bootstrapServers) : []),
+            ], child);
             if (migration) {
                 createMigrationNetworkPolicy(meta, settings.networkPolicy, databaseEgress, child);
             }

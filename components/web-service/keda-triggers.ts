@@ -129,8 +129,11 @@ export function checkTrigger(checks: Checks, path: string, trigger: unknown): Tr
     return type as TriggerType;
 }
 
-/** The ScaledObject entry of a trigger: KEDA's metadata holds strings only; unset optional fields are left out. */
-export function kedaTrigger(trigger: KedaTrigger): Record<string, unknown> {
+/**
+ * The ScaledObject entry of a trigger: KEDA's metadata holds strings only; unset optional fields are left out.
+ * `authenticationRef` names a TriggerAuthentication holding the trigger's credentials.
+ */
+export function kedaTrigger(trigger: KedaTrigger, authenticationRef?: { name: unknown }): Record<string, unknown> {
     const { type, ...fields } = trigger;
     const metadata = (values: Record<string, unknown>) => Object.fromEntries(
         Object.entries(values).filter(([, value]) => value !== undefined).map(([name, value]) => [name, String(value)]),
@@ -138,5 +141,5 @@ export function kedaTrigger(trigger: KedaTrigger): Record<string, unknown> {
     if (trigger.type === "cpu" || trigger.type === "memory") {
         return { type, metricType: "Utilization", metadata: metadata({ value: trigger.utilization }) };
     }
-    return { type, metadata: metadata(fields) };
+    return { type, metadata: metadata(fields), ...(authenticationRef ? { authenticationRef } : {}) };
 }

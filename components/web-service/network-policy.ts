@@ -4,15 +4,15 @@ import { ChildOptions, ObjectMeta } from "./child-options";
 import { migrationSelectorLabels, selectorLabels } from "./labels";
 import { EgressRule, NetworkPolicySettings } from "./types";
 
-const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+export const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 
 /** DNS to the cluster's resolver (kube-system), which every allow-list needs or no name resolves. */
-const DNS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
+export const DNS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
     to: [fromNamespace("kube-system")],
     ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
 };
 
-function egressRule(rule: EgressRule): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
+export function egressRule(rule: EgressRule): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
     return {
         to: [...(rule.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })), ...(rule.namespaces ?? []).map(fromNamespace)],
         ports: rule.ports?.map((port) => ({ protocol: "TCP", port })),
@@ -22,12 +22,13 @@ function egressRule(rule: EgressRule): k8s.types.input.networking.v1.NetworkPoli
 /**
  * Default-deny ingress to the pods, except the ingress controller to the HTTP port and the metrics scraper to the
  * admin port (metrics and pprof). Kubelet probes come from the node and are not subject to it. With an egress
- * allow-list, outbound connections are denied too, except DNS and the listed destinations.
+ * allow-list, outbound connections are denied too, except DNS, the listed destinations and `destinations` (the
+ * database, the Kafka brokers).
  */
 export function createNetworkPolicy(
     meta: ObjectMeta,
     settings: NetworkPolicySettings,
-    database: k8s.types.input.networking.v1.NetworkPolicyEgressRule | undefined,
+    destinations: k8s.types.input.networking.v1.NetworkPolicyEgressRule[],
     opts: ChildOptions,
 ): k8s.networking.v1.NetworkPolicy {
     return new k8s.networking.v1.NetworkPolicy(`${meta.name}-netpol`, {
@@ -39,7 +40,7 @@ export function createNetworkPolicy(
                 { from: [fromNamespace(settings.ingressControllerNamespace)], ports: [{ protocol: "TCP", port: APP_CONTRACT.httpPort }] },
                 { from: [fromNamespace(settings.metricsNamespace)], ports: [{ protocol: "TCP", port: APP_CONTRACT.adminPort }] },
             ],
-            egress: settings.egress ? [DNS_EGRESS, ...settings.egress.map(egressRule), ...(database ? [database] : [])] : undefined,
+            egress: settings.egress ? [DNS_EGRESS, ...settings.egress.map(egressRule), ...destinations] : undefined,
         },
     }, opts);
 }

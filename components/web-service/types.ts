@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConnection } from "../database/types";
+import type { KafkaArgs } from "../kafka/types";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -287,6 +288,11 @@ export interface WebServiceArgs {
      * own users, lost on restart), refused on a production service.
      */
     database?: WebServiceDatabaseArgs;
+    /**
+     * The topic the API produces orders to (POST /api/v1/orders): KAFKA_* env, the SASL password from a Secret, and the
+     * brokers added to the egress allow-list when there is one. Unset: the API answers that route 503.
+     */
+    kafka?: KafkaArgs;
 }
 
 // --- resolved: every default applied

@@ -10,6 +10,7 @@ import { BOOLEAN, Checks, fieldsOf, key } from "../validation/rules";
 import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
 import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } from "./types";
+import { checkKafka } from "../kafka/rules";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkDatabase } from "./validate-database";
 import { checkEnv } from "./validate-env";
@@ -26,6 +27,7 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     shutdown: true, rollout: true, logLevel: true, zoneSpread: true, servicePort: true, env: true, secretEnv: true,
     trustedProxies: true, ingress: true, networkPolicy: true, serviceMonitor: true, forceApply: true, publicUrl: true,
     imagePullDockerConfigJson: true, tracing: true, faultInjection: true, slo: true, alerting: true, dashboard: true, database: true,
+    kafka: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
@@ -70,12 +72,16 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkNetworkPolicy(checks, args.networkPolicy);
     checkObservability(checks, args);
     checkDatabase(checks, args.database);
+    if (args.kafka !== undefined) {
+        checkKafka(checks, "kafka", args.kafka, { partitionsRequired: false });
+    }
     checks.check("publicUrl", args.publicUrl, R.publicUrl);
 
     const secrets = [
         ...(Object.keys(args.secretEnv ?? {}).length > 0 ? ["secretEnv"] : []),
         ...(args.imagePullDockerConfigJson !== undefined ? ["imagePullDockerConfigJson"] : []),
         ...(args.alerting !== undefined ? ["alerting.webhookUrl"] : []),
+        ...(args.kafka?.password !== undefined ? ["kafka.password"] : []),
     ];
     if (context.renderYamlTo !== undefined && secrets.length > 0) {
         checks.add("provider", (n) => `a provider that applies manifests while ${secrets.map(n).join(" and ")} hold secret values ` +
@@ -87,7 +93,8 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     return checks.problems;
 }
 
-function checkResources(checks: Checks, settings: WebServiceSettings): void {
+/** Each quantity valid, each request at most its limit, the limits above what the Go runtime and /tmp need. */
+export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">): void {
     const r = settings.resources;
     const pairs = [
         { request: "cpuRequest", limit: "cpuLimit", rule: R.cpu, parse: parseCpu },

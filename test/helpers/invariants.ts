@@ -14,36 +14,25 @@ export function assertStackInvariants(run: ProgramRun, options: { production: bo
         assert.ok(resource.provider?.startsWith(provider.urn), `${resource.type} ${resource.name} uses the stack's Kubernetes provider explicitly (got ${resource.provider})`);
     }
 
+    // The service's Deployment, and its worker's when the stack has one: each with at most one autoscaler, its own.
     const deployments = run.resources.filter((resource) => POD_TEMPLATE_KINDS.includes(resource.type));
-    assert.equal(deployments.length, 1);
-    const deployment = deployments[0].inputs;
+    assert.ok(deployments.length === 1 || deployments.length === 2, `one Deployment, or two with a worker (got ${deployments.length})`);
     const hpas = ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
     const scaledObjects = ofType(run, "kubernetes:keda.sh/v1alpha1:ScaledObject");
-    assert.ok(hpas.length + scaledObjects.length <= 1, "never an HPA and a ScaledObject on one Deployment");
-    if (hpas.length + scaledObjects.length === 1) {
-        assert.equal(deployment.spec.replicas, undefined, "replicas omitted when an autoscaler owns them");
-    } else {
-        assert.ok(deployment.spec.replicas >= 1, "replicas set without an autoscaler");
+    const guaranteedPods: number[] = [];
+    for (const { inputs: deployment } of deployments) {
+        const scalers = [...hpas, ...scaledObjects].filter((scaler) => scaler.inputs.spec.scaleTargetRef.name === deployment.metadata.name);
+        assert.ok(scalers.length <= 1, `never an HPA and a ScaledObject on one Deployment (${deployment.metadata.name})`);
+        if (scalers.length === 1) {
+            assert.equal(deployment.spec.replicas, undefined, "replicas omitted when an autoscaler owns them");
+        } else {
+            assert.ok(deployment.spec.replicas >= 1, "replicas set without an autoscaler");
+        }
+        guaranteedPods.push(scalers.length === 0 ? deployment.spec.replicas : (scalers[0].inputs.spec.minReplicas ?? scalers[0].inputs.spec.minReplicaCount));
+        assertRestrictedPods(deployment.spec.template.spec);
     }
     for (const scaler of [...hpas, ...scaledObjects]) {
-        assert.equal(scaler.inputs.spec.scaleTargetRef.name, deployment.metadata.name);
-    }
-
-    const pod = deployment.spec.template.spec;
-    assert.equal(pod.automountServiceAccountToken, false);
-    assert.equal(pod.securityContext.runAsNonRoot, true);
-    assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
-    for (const container of pod.containers) {
-        assert.ok(container.resources?.limits?.cpu && container.resources?.limits?.memory, `${container.name} has limits`);
-        assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${container.name} has requests`);
-        assert.ok(container.livenessProbe?.httpGet && container.readinessProbe?.httpGet && container.startupProbe?.httpGet, `${container.name} has probes`);
-        const security = container.securityContext;
-        assert.equal(security.allowPrivilegeEscalation, false);
-        assert.equal(security.runAsNonRoot, true);
-        assert.equal(security.readOnlyRootFilesystem, true);
-        assert.deepEqual(security.capabilities.drop, ["ALL"]);
-        assert.equal(security.seccompProfile.type, "RuntimeDefault");
-        assert.match(container.image, /^[^@\s]+@sha256:[0-9a-f]{64}$/, "image pinned by digest");
+        assert.ok(deployments.some((d) => d.inputs.metadata.name === scaler.inputs.spec.scaleTargetRef.name), `${scaler.name} targets one of the stack's Deployments`);
     }
 
     assert.match(String(run.outputs.imageRef), /@sha256:[0-9a-f]{64}$/);
@@ -59,13 +48,29 @@ export function assertStackInvariants(run: ProgramRun, options: { production: bo
         assert.ok(clusterProvider.secretPaths.includes("kubeconfig"), "kubeconfig is a secret Output");
     }
 
-    const guaranteed = scaledObjects.length + hpas.length === 0
-        ? deployment.spec.replicas
-        : (hpas[0]?.inputs.spec.minReplicas ?? scaledObjects[0]?.inputs.spec.minReplicaCount);
     const pdbs = ofType(run, "kubernetes:policy/v1:PodDisruptionBudget");
-    assert.equal(pdbs.length, guaranteed >= 2 ? 1 : 0, "a PDB exactly when at least 2 pods are guaranteed");
+    assert.equal(pdbs.length, guaranteedPods.filter((pods) => pods >= 2).length, "a PDB exactly for each Deployment with at least 2 pods guaranteed");
     if (options.production) {
-        assert.ok(guaranteed >= 3, "production guarantees at least 3 pods");
-        assert.equal(pdbs.length, 1);
+        // The service's Deployment is registered first.
+        assert.ok(guaranteedPods[0] >= 3, "production guarantees at least 3 pods");
+        assert.ok(pdbs.length >= 1);
+    }
+}
+
+function assertRestrictedPods(pod: Record<string, any>): void {
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+    for (const container of pod.containers) {
+        assert.ok(container.resources?.limits?.cpu && container.resources?.limits?.memory, `${container.name} has limits`);
+        assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${container.name} has requests`);
+        assert.ok(container.livenessProbe?.httpGet && container.readinessProbe?.httpGet && container.startupProbe?.httpGet, `${container.name} has probes`);
+        const security = container.securityContext;
+        assert.equal(security.allowPrivilegeEscalation, false);
+        assert.equal(security.runAsNonRoot, true);
+        assert.equal(security.readOnlyRootFilesystem, true);
+        assert.deepEqual(security.capabilities.drop, ["ALL"]);
+        assert.equal(security.seccompProfile.type, "RuntimeDefault");
+        assert.match(container.image, /^[^@\s]+@sha256:[0-9a-f]{64}$/, "image pinned by digest");
     }
 }

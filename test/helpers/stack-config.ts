@@ -21,12 +21,22 @@ export function testSecret(fullKey: string): string {
  */
 export const TEST_DATABASE_PASSWORD = "Test-Database-Pw-0001";
 
+/**
+ * The Kafka SASL password a test stack sees when its file has goship:kafka with a mechanism but no goship:kafkaPassword
+ * of its own (the local stack's is set on its machine with --secret).
+ */
+export const TEST_KAFKA_PASSWORD = "Test-Kafka-Pw-0001";
+
 export function readStackConfig(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): StackConfig {
     const file = stackFileValues(stack);
     const password = "goship:database" in file
         ? { "goship:databasePassword": secretValue(TEST_DATABASE_PASSWORD) }
         : {};
-    return toEngineConfig({ ...file, ...password, ...overrides }, secretOverrides);
+    const kafka = file["goship:kafka"] as { mechanism?: string } | undefined;
+    const kafkaPassword = kafka?.mechanism !== undefined && !("goship:kafkaPassword" in file)
+        ? { "goship:kafkaPassword": secretValue(TEST_KAFKA_PASSWORD) }
+        : {};
+    return toEngineConfig({ ...file, ...password, ...kafkaPassword, ...overrides }, secretOverrides);
 }
 
 /** Engine view of a plain key→value map (keys without a namespace get the project's). */

@@ -13,10 +13,12 @@ import { AcrPersonalRegistry } from "../../components/registry/acr";
 import { EcrRegistry } from "../../components/registry/ecr";
 import { GenericRegistry } from "../../components/registry/generic";
 import { resolveSettings } from "../../components/web-service";
+import { resolveWorkerSettings } from "../../components/worker";
+import { kafkaEnv } from "../../components/kafka";
 import { runProgram } from "../helpers/mocks";
 import { PROJECT_DIR } from "../helpers/stack-config";
 
-const FILES = ["database/types.ts", "web-service/types.ts", "image/build-plan.ts", "registry/generic.ts", "registry/ecr.ts", "registry/acr.ts"];
+const FILES = ["database/types.ts", "web-service/types.ts", "worker/types.ts", "kafka/types.ts", "image/build-plan.ts", "registry/generic.ts", "registry/ecr.ts", "registry/acr.ts"];
 
 interface Documented {
     declaration: string;
@@ -98,6 +100,9 @@ const PROBES: Record<string, Probe> = {
     FaultInjectionArgs: (field, value) => service({ faultInjection: given(field, value) }),
     SloArgs: (field, value) => service({ serviceMonitor: true, slo: { latencyP99Ms: 800, errorRatePercent: 5, availabilityPercent: 99.9, ...given(field, value) } }),
     AlertingArgs: (field, value) => service({ alerting: { webhookUrl: "https://hooks.example.com/x", ...given(field, value) } }),
+    WorkerArgs: (field, value) => resolveWorkerSettings("orders", given(field, value)),
+    WorkerNetworkPolicyArgs: (field, value) => resolveWorkerSettings("orders", { networkPolicy: given(field, value) }),
+    KafkaArgs: (field, value) => kafkaEnv({ bootstrapServers: "kafka:9092", topic: "orders", ...given(field, value) }, undefined),
     GoServiceImageArgs: (field, value) => resolveImageArgs({ context: "/src", ...given(field, value) }),
     GenericRegistryArgs: (field, value) => registered(() => new GenericRegistry("r", { server: "h", repository: "r", username: "u", password: "p", ...given(field, value) }).insecure),
     EcrRegistryArgs: (field, value) => registered(() => void new EcrRegistry("r", { repository: "team/r", ...given(field, value) })),

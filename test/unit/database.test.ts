@@ -115,12 +115,13 @@ describe("local stack: PostgreSQL in the cluster", () => {
         assert.equal(byName(run, "kubernetes:core/v1:Service", "goship-db-service").spec.type, "ClusterIP");
     });
 
-    it("admits port 5432 only from the service's pods and its migration Job's", () => {
+    it("admits port 5432 only from the service's pods, its migration Job's and its worker's", () => {
         const policy = byName(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "goship-db-netpol").spec;
         assert.deepEqual(policy.ingress, [{
             from: [
                 { podSelector: { matchLabels: { "app.kubernetes.io/name": "goship", "app.kubernetes.io/instance": "goship" } } },
                 { podSelector: { matchLabels: { "app.kubernetes.io/name": "goship-migrate", "app.kubernetes.io/instance": "goship", "app.kubernetes.io/component": "migration" } } },
+                { podSelector: { matchLabels: { "app.kubernetes.io/name": "goship-worker", "app.kubernetes.io/instance": "goship-worker" } } },
             ],
             ports: [{ protocol: "TCP", port: 5432 }],
         }]);
@@ -153,7 +154,9 @@ describe("local stack: PostgreSQL in the cluster", () => {
         assert.deepEqual(migrate.args, ["migrate"]);
         assert.equal(migrate.image, image);
         assert.equal(migrate.terminationMessagePolicy, "FallbackToLogsOnError");
-        assert.deepEqual([migrate.env, migrate.resources, migrate.envFrom], [app.containers[0].env, app.containers[0].resources, app.containers[0].envFrom]);
+        // The service's environment but the Kafka producer's: `server migrate` talks to the database only.
+        const withoutKafka = (env: { name: string }[]) => env.filter((entry) => !entry.name.startsWith("KAFKA_"));
+        assert.deepEqual([migrate.env, migrate.resources, migrate.envFrom], [withoutKafka(app.containers[0].env), app.containers[0].resources, app.containers[0].envFrom]);
         // The Deployment waits for the Job: the mocks record it as a dependency.
         const jobIndex = run.resources.findIndex((resource) => resource.name === "goship-migrate");
         const deploymentIndex = run.resources.findIndex((resource) => resource.name === "goship-deployment");

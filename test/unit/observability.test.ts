@@ -22,7 +22,8 @@ function deploy(args: Omit<WebServiceArgs, "provider" | "image">): Promise<Progr
     });
 }
 
-const envOf = (run: ProgramRun): Record<string, any> => Object.fromEntries(single(run, "kubernetes:apps/v1:Deployment").inputs
+/** The service's container env (a stack's worker has a Deployment of its own). */
+const envOf = (run: ProgramRun): Record<string, any> => Object.fromEntries(ofType(run, "kubernetes:apps/v1:Deployment").find((r) => !r.name.endsWith("-worker-deployment"))!.inputs
     .spec.template.spec.containers[0].env.map((entry: { name: string; value?: string; valueFrom?: unknown }) => [entry.name, entry.value ?? entry.valueFrom]));
 
 function problems(run: ProgramRun): string[] {

@@ -170,3 +170,27 @@ describe("ecr-scan-on-push-immutable-tags", () => {
         assert.deepEqual(runPolicies([ecrRepository()]), []);
     });
 });
+
+describe("production-authenticated-kafka", () => {
+    const kafka = (authenticationRef?: { name: string }) => {
+        const so = scaledObject("orders-worker");
+        so.props.spec.triggers = [
+            { type: "cpu", metadata: { value: "70" } },
+            { type: "kafka", metadata: { bootstrapServers: "kafka:9092", consumerGroup: "orders", topic: "orders", lagThreshold: "100" }, ...(authenticationRef ? { authenticationRef } : {}) },
+        ];
+        return so;
+    };
+    const production = () => deployment({ name: "orders-worker", annotations: productionMarker });
+
+    it("reports a kafka trigger without authenticationRef on a production stack, naming the trigger", () => {
+        const violations = only(runPolicies([production(), kafka()]), "production-authenticated-kafka");
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0].message, "ScaledObject apps/orders-worker-so reads Kafka without credentials on a production stack (triggers [1] have no authenticationRef); " +
+            "give each a TriggerAuthentication (goship: the Worker creates one from goship:kafka's mechanism and username and goship:kafkaPassword).");
+    });
+
+    it("accepts an authenticated kafka trigger, and anything off production", () => {
+        assert.deepEqual(only(runPolicies([production(), kafka({ name: "orders-kafka" })]), "production-authenticated-kafka"), []);
+        assert.deepEqual(only(runPolicies([deployment({ name: "orders-worker" }), kafka()]), "production-authenticated-kafka"), []);
+    });
+});

@@ -6,6 +6,9 @@ import { readStackConfig } from "../helpers/stack-config";
 import { localStackImage } from "../../scripts/compose/app-image";
 import { BuildRequest, dockerBuildArgs } from "../../components/image/docker-cli";
 
+/** The service's Deployment (the worker has its own). */
+const serviceDeployment = (run: ProgramRun) => ofType(run, "kubernetes:apps/v1:Deployment").find((r) => r.name === "goship-deployment")!;
+
 describe("local stack (Pulumi.local.yaml) under mocks", () => {
     let run: ProgramRun;
     before(async () => {
@@ -46,7 +49,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         const provider = single(run, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.context, "goship-local");
         assert.equal(provider.inputs.renderYamlToDirectory, undefined);
-        const deployment = single(run, "kubernetes:apps/v1:Deployment").inputs;
+        const deployment = serviceDeployment(run).inputs;
         assert.equal(deployment.metadata.annotations["pulumi.com/timeoutSeconds"], "180");
         // forceApply: every object takes over what a lost state left in the cluster; the pods do not roll for it.
         for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
@@ -71,7 +74,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.equal(hpa.maxReplicas, 3);
         assert.deepEqual(hpa.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }]);
         assert.equal(hpa.behavior.scaleDown.stabilizationWindowSeconds, 60);
-        assert.equal(ofType(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").length, 0);
+        assert.equal(single(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec.scaleTargetRef.name, "goship-worker", "KEDA scales only the worker");
         assert.equal(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").length, 0);
     });
 
@@ -91,7 +94,7 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.match(configMap.metadata.name, /^goship-env-[0-9a-f]{10}$/);
         assert.equal(configMap.immutable, true);
         assert.deepEqual(configMap.data, { APP_GREETING: "hello from the local stack" });
-        const container = single(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+        const container = serviceDeployment(run).inputs.spec.template.spec.containers[0];
         assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
     });
 
@@ -104,10 +107,46 @@ describe("local stack (Pulumi.local.yaml) under mocks", () => {
         assert.deepEqual(single(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs.spec.endpoints, [{ port: "admin", path: "/metrics", interval: "30s" }]);
     });
 
+    it("deploys the worker next to the service: same image, namespace and database, scaled 1 to 6 on the orders topic's lag", () => {
+        const worker = ofType(run, "kubernetes:apps/v1:Deployment").find((r) => r.name === "goship-worker-deployment")!.inputs;
+        const service = serviceDeployment(run).inputs;
+        const container = worker.spec.template.spec.containers[0];
+        assert.equal(container.image, service.spec.template.spec.containers[0].image, "the same image, by digest");
+        assert.deepEqual(container.args, ["worker"]);
+        assert.equal(worker.metadata.namespace, "goship");
+        const env = Object.fromEntries(container.env.map((entry: any) => [entry.name, entry.value ?? entry.valueFrom]));
+        assert.equal(env.KAFKA_BROKERS, "10.244.0.1:9092", "the pod bridge's address: the broker is a host process");
+        assert.equal(env.KAFKA_TOPIC, "orders");
+        assert.equal(env.KAFKA_SASL_MECHANISM, "SCRAM-SHA-512");
+        assert.equal(env.KAFKA_USERNAME, "goship");
+        assert.equal(env.KAFKA_CONSUMER_GROUP, "goship-worker");
+        assert.ok(env.KAFKA_PASSWORD.secretKeyRef, "the password from the credentials' Secret");
+        assert.deepEqual(env.DATABASE_URL, service.spec.template.spec.containers[0].env.find((entry: any) => entry.name === "DATABASE_URL").valueFrom, "the service's database");
+        const serviceEnv = Object.fromEntries(service.spec.template.spec.containers[0].env.map((entry: any) => [entry.name, entry.value ?? entry.valueFrom]));
+        assert.equal(serviceEnv.KAFKA_BROKERS, "10.244.0.1:9092", "the API produces to the same topic");
+        // Each reads its own Secret (named after its owner), of the same content: the same hash.
+        assert.equal(serviceEnv.KAFKA_PASSWORD.secretKeyRef.name.replace(/^goship-/, "goship-worker-"), env.KAFKA_PASSWORD.secretKeyRef.name);
+        const scaled = single(run, "kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec;
+        assert.equal(scaled.minReplicaCount, 1);
+        assert.equal(scaled.maxReplicaCount, 6);
+        assert.equal(scaled.pollingInterval, 5);
+        assert.equal(scaled.triggers[0].metadata.lagThreshold, "100");
+        assert.equal(scaled.triggers[0].metadata.topic, "orders");
+        assert.ok(scaled.triggers[0].authenticationRef.name);
+        assert.ok(ofType(run, "kubernetes:monitoring.coreos.com/v1:PodMonitor").length === 1, "monitoring on: the worker's metrics are scraped too");
+        assert.equal(single(run, "pulumi-nodejs:dynamic/goship:ScaledObjectReadiness").inputs.context, "goship-local");
+        // The database admits the worker's pods.
+        const dbPolicy = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((r) => r.name === "goship-db-netpol")!.inputs;
+        assert.ok(JSON.stringify(dbPolicy.spec.ingress).includes("goship-worker"), JSON.stringify(dbPolicy.spec.ingress));
+    });
+
     it("exports what a user needs", () => {
         assert.equal(run.outputs.namespace, "goship");
         assert.equal(run.outputs.deploymentName, "goship");
         assert.equal(run.outputs.serviceName, "goship");
         assert.equal(run.outputs.registryRepository, "127.0.0.1:5000/goship");
+        assert.equal(run.outputs.workerName, "goship-worker");
+        assert.equal(run.outputs.workerScaledObject, "goship-worker");
+        assert.equal(run.outputs.workerConsumerGroup, "goship-worker");
     });
 });

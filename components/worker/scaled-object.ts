@@ -1,0 +1,51 @@
+// The worker's KEDA objects: a TriggerAuthentication reading the Kafka credentials' Secret, and a ScaledObject with
+// one kafka trigger on the consumer group's lag (WebService's ScaledObject spec, shared through keda.ts).
+import * as k8s from "@pulumi/kubernetes";
+import { KafkaSecret } from "../kafka/secret";
+import { KafkaArgs } from "../kafka/types";
+import { ChildOptions, ObjectMeta } from "../web-service/child-options";
+import { scaledObjectSpec } from "../web-service/keda";
+import { kedaTrigger } from "../web-service/keda-triggers";
+import { KedaTrigger } from "../web-service/types";
+import { WorkerSettings } from "./types";
+
+export function createTriggerAuthentication(meta: ObjectMeta, credentials: KafkaSecret, opts: ChildOptions): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(`${meta.name}-kafka-auth`, {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "TriggerAuthentication",
+        metadata: { ...meta, name: credentials.secret.metadata.name },
+        spec: {
+            secretTargetRef: credentials.parameters.map((parameter) => ({ parameter, name: credentials.secret.metadata.name, key: parameter })),
+        },
+    }, opts);
+}
+
+/** The kafka trigger of the worker's consumer group, as WebService's keda triggers are typed. */
+export function workerTrigger(settings: WorkerSettings, kafka: KafkaArgs): Extract<KedaTrigger, { type: "kafka" }> {
+    return {
+        type: "kafka",
+        bootstrapServers: kafka.bootstrapServers,
+        consumerGroup: settings.consumerGroup,
+        topic: kafka.topic,
+        lagThreshold: settings.lagThreshold,
+        activationLagThreshold: settings.activationLagThreshold,
+    };
+}
+
+export function createWorkerScaledObject(
+    meta: ObjectMeta,
+    settings: WorkerSettings,
+    inputs: { kafka: KafkaArgs; authentication?: k8s.apiextensions.CustomResource },
+    opts: ChildOptions,
+): k8s.apiextensions.CustomResource {
+    const trigger = kedaTrigger(workerTrigger(settings, inputs.kafka), inputs.authentication && { name: inputs.authentication.metadata.name });
+    return new k8s.apiextensions.CustomResource(`${meta.name}-scaledobject`, {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: meta,
+        // The Deployment's name, not its output: the ScaledObject (and its readiness check) need not wait for the
+        // rollout, so a trigger KEDA refuses is reported even when the pods cannot become ready for the same reason
+        // (a wrong password). KEDA retries until the Deployment exists, created in the same step.
+        spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, meta.name, [trigger]),
+    }, { ...opts, dependsOn: inputs.authentication ? [inputs.authentication] : [] });
+}

@@ -1,7 +1,7 @@
 // KEDA triggers: the fields of each type with the rule KEDA's scaler applies when it parses them (a value KEDA would
 // refuse fails preview here, not later in the operator's log), and the ScaledObject entry each becomes.
-import { Checks, NON_EMPTY, Rule, isRecord, matching, rule } from "../validation/rules";
-import { KEDA_TRIGGER_TYPES, KedaTrigger } from "./types";
+import { BOOLEAN, Checks, NON_EMPTY, Rule, isRecord, matching, oneOf, rule } from "../validation/rules";
+import { KAFKA_OFFSET_RESET_POLICIES, KEDA_TRIGGER_TYPES, KedaTrigger } from "./types";
 
 type TriggerType = (typeof KEDA_TRIGGER_TYPES)[number];
 
@@ -98,6 +98,8 @@ export const TRIGGER_FIELDS: Record<TriggerType, Record<string, Field>> = {
         topic: required(NON_EMPTY),
         lagThreshold: required(POSITIVE_INTEGER),
         activationLagThreshold: optional(NON_NEGATIVE_INTEGER),
+        offsetResetPolicy: optional(oneOf(KAFKA_OFFSET_RESET_POLICIES)),
+        allowIdleConsumers: optional(BOOLEAN),
     },
     cron: {
         timezone: required(TIMEZONE),

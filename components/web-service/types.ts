@@ -16,6 +16,7 @@ export const AUTOSCALING_KINDS = ["none", "hpa", "keda"] as const;
 export type AutoscalingKind = (typeof AUTOSCALING_KINDS)[number];
 
 export const KEDA_TRIGGER_TYPES = ["cpu", "memory", "prometheus", "kafka", "cron"] as const;
+export const KAFKA_OFFSET_RESET_POLICIES = ["earliest", "latest"] as const;
 
 /** A number, or its decimal text (KEDA's metadata holds strings; stack files write either). */
 export type Numeric = number | string;
@@ -90,6 +91,13 @@ export type KedaTrigger =
         topic: string;
         lagThreshold: Numeric;
         activationLagThreshold?: Numeric;
+        /**
+         * Where the lag of a partition the group has never committed starts: "earliest" counts its whole backlog
+         * (a consumer that starts at the oldest record), "latest" counts none. @default "latest" (KEDA's)
+         */
+        offsetResetPolicy?: (typeof KAFKA_OFFSET_RESET_POLICIES)[number];
+        /** Let KEDA scale beyond the topic's partitions (the extra pods idle). @default false (KEDA's) */
+        allowIdleConsumers?: boolean;
     }
     | { type: "cron"; timezone: string; start: string; end: string; desiredReplicas: Numeric };
 

@@ -29,6 +29,9 @@ export function workerTrigger(settings: WorkerSettings, kafka: KafkaArgs): Extra
         topic: kafka.topic,
         lagThreshold: settings.lagThreshold,
         activationLagThreshold: settings.activationLagThreshold,
+        // The worker's new group starts at the oldest record: its lag is the whole backlog.
+        offsetResetPolicy: "earliest",
+        allowIdleConsumers: settings.allowIdleConsumers || undefined,
     };
 }
 

@@ -106,7 +106,7 @@ describe("Worker as a library", () => {
         assert.equal(scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds, 30);
         assert.deepEqual(scaled.spec.triggers, [{
             type: "kafka",
-            metadata: { bootstrapServers: "10.244.0.1:9092", consumerGroup: "orders-worker", topic: "orders", lagThreshold: "50", activationLagThreshold: "5" },
+            metadata: { bootstrapServers: "10.244.0.1:9092", consumerGroup: "orders-worker", topic: "orders", lagThreshold: "50", activationLagThreshold: "5", offsetResetPolicy: "earliest" },
             authenticationRef: { name: secretName },
         }]);
         assert.equal(scaled.metadata.annotations?.["pulumi.com/waitFor"], undefined, "readiness is the dynamic check's, not the provider's");

@@ -3,14 +3,15 @@
 #
 #   Traefik v3        ingress controller on http://$GOSHIP_INGRESS_ADDR (default 127.0.0.1:8000), IngressClass traefik
 #   metrics-server    resource metrics API (metrics.k8s.io), so HorizontalPodAutoscalers see CPU
-#   KEDA CRDs         ScaledObject & co. are accepted (the KEDA operator itself is not installed)
+#   KEDA              operator, metrics API server and admission webhooks (namespace keda, trimmed to the trigger
+#                     types goship accepts): ScaledObjects are reconciled into HPAs on external metrics
 #   monitoring        Prometheus Operator, one Prometheus and one Alertmanager (namespace monitoring): the
 #                     components' ServiceMonitors, PrometheusRules and AlertmanagerConfigs are consumed
 #   Jaeger v2         OTLP receiver and trace query API (Service monitoring/jaeger)
 #   local-path        the default StorageClass: a PersistentVolumeClaim gets a directory under $CACHE/cluster/volumes
 #
 # Images and manifests come from build-addons.sh (run first when missing). Waits until each add-on works:
-# Traefik answers on its address, the metrics API returns the node's usage, the CRDs are established.
+# Traefik answers on its address, the metrics API returns the node's usage, KEDA's APIService is Available.
 #
 # Usage: scripts/cluster/addons.sh
 #   GOSHIP_INGRESS_ADDR  GOSHIP_INGRESS_ADMIN_ADDR  GOSHIP_UP_TIMEOUT (seconds per wait, default 120)
@@ -122,13 +123,78 @@ EOF
 }
 step "metrics-server v$METRICS_SERVER_VERSION (metrics.k8s.io)" install_metrics_server
 
-# --- KEDA CRDs ------------------------------------------------------------------------------
-install_keda_crds() {
-  # Server-side apply: the ScaledJob CRD is larger than the client-side last-applied annotation allows.
+# --- KEDA ------------------------------------------------------------------------------------------------------
+# The CRDs (module config/crd/bases, server-side: the ScaledJob CRD is larger than the client-side last-applied
+# annotation allows), then the operator, metrics API server and admission webhooks from the module's config/
+# through manifests/keda/kustomization.yaml. Ready means: the three Deployments are Available, the APIService
+# v1beta1.external.metrics.k8s.io is Available (the HPA controller reads KEDA's metrics through it), and the
+# webhook rejects an invalid ScaledObject (its failurePolicy is Ignore, so a webhook without a working
+# certificate would let everything through silently).
+KEDA_DEPLOYMENTS=(keda-operator keda-metrics-apiserver keda-admission)
+KEDA_APISERVICE=v1beta1.external.metrics.k8s.io
+keda_where_to_look() {
+  cluster_say "look at: kubectl -n keda get pods,events; kubectl -n keda logs deploy/keda-operator (it issues the" \
+    "certificates, Secret keda/kedaorg-certs); kubectl get apiservice $KEDA_APISERVICE -o yaml"
+}
+keda_overlay() { # DIR: the module's config/ and our kustomization
+  cp -r "$(keda_dir)/config" "$1/config"
+  sed -e "s|@KEDA_VERSION@|$KEDA_VERSION|g" \
+    -e "s|@KEDA_OPERATOR_IMAGE_NAME@|${KEDA_OPERATOR_IMAGE%:*}|g" -e "s|@KEDA_OPERATOR_IMAGE_TAG@|${KEDA_OPERATOR_IMAGE##*:}|g" \
+    -e "s|@KEDA_ADAPTER_IMAGE_NAME@|${KEDA_ADAPTER_IMAGE%:*}|g" -e "s|@KEDA_ADAPTER_IMAGE_TAG@|${KEDA_ADAPTER_IMAGE##*:}|g" \
+    -e "s|@KEDA_WEBHOOKS_IMAGE_NAME@|${KEDA_WEBHOOKS_IMAGE%:*}|g" -e "s|@KEDA_WEBHOOKS_IMAGE_TAG@|${KEDA_WEBHOOKS_IMAGE##*:}|g" \
+    "$here/manifests/keda/kustomization.yaml" >"$1/kustomization.yaml"
+}
+keda_apiservice_available() {
+  [[ $(kubectl_admin get apiservice "$KEDA_APISERVICE" -o jsonpath='{.status.conditions[?(@.type=="Available")].status}') == True ]]
+}
+# A server-side dry run that only the webhook refuses: two triggers with one name.
+keda_webhook_rejects() {
+  local out
+  out=$(kubectl_admin -n keda apply --dry-run=server -f - 2>&1 <<'EOF_SO'
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: { name: goship-admission-check }
+spec:
+  scaleTargetRef: { name: goship-admission-check }
+  triggers:
+    - { type: cron, name: same, metadata: { timezone: Etc/UTC, start: 0 * * * *, end: 30 * * * *, desiredReplicas: "1" } }
+    - { type: cron, name: same, metadata: { timezone: Etc/UTC, start: 0 * * * *, end: 30 * * * *, desiredReplicas: "1" } }
+EOF_SO
+  )
+  grep -q 'defined multiple times' <<<"$out"
+}
+install_keda() {
+  local overlay d
+  import_image "$(keda_dir)/images/keda.tar" "$KEDA_OPERATOR_IMAGE"
+  import_image "$(keda_dir)/images/keda-adapter.tar" "$KEDA_ADAPTER_IMAGE"
+  import_image "$(keda_dir)/images/keda-admission-webhooks.tar" "$KEDA_WEBHOOKS_IMAGE"
   kubectl_admin apply --server-side --force-conflicts -f "$(keda_crds_dir)" >/dev/null
   kubectl_admin wait --for condition=Established --timeout "${TIMEOUT}s" -f "$(keda_crds_dir)" >/dev/null
+  overlay=$(mktemp -d)
+  on_exit "rm -rf '$overlay'"
+  keda_overlay "$overlay"
+  kubectl_admin apply -k "$overlay" >/dev/null
+  for d in "${KEDA_DEPLOYMENTS[@]}"; do
+    if ! kubectl_admin -n keda rollout status "deploy/$d" --timeout "${TIMEOUT}s"; then
+      kubectl_admin -n keda get pods -o wide >&2 || true
+      kubectl_admin -n keda logs "deploy/$d" --tail 30 >&2 || true
+      keda_where_to_look >&2
+      cluster_die "KEDA Deployment keda/$d did not become Available"
+    fi
+  done
+  if ! wait_until "Available=True on APIService $KEDA_APISERVICE" keda_apiservice_available; then
+    kubectl_admin get apiservice "$KEDA_APISERVICE" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2 || true
+    kubectl_admin -n keda logs deploy/keda-metrics-apiserver --tail 30 >&2 || true
+    keda_where_to_look >&2
+    exit 1
+  fi
+  if ! wait_until "rejection of an invalid ScaledObject by KEDA's admission webhook" keda_webhook_rejects; then
+    kubectl_admin -n keda logs deploy/keda-admission --tail 30 >&2 || true
+    keda_where_to_look >&2
+    exit 1
+  fi
 }
-step "KEDA v$KEDA_VERSION CRDs" install_keda_crds
+step "KEDA v$KEDA_VERSION operator, metrics API server ($KEDA_APISERVICE), admission webhooks (namespace keda)" install_keda
 
 # --- Prometheus Operator, Prometheus, Alertmanager ------------------------------------------------------------
 # The operator's Deployment and RBAC are the module's example/rbac/prometheus-operator with our images and the

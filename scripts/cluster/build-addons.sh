@@ -4,7 +4,8 @@
 #   $CACHE/traefik-v<T>/bin/traefik, images/traefik.tar                 ingress controller
 #   $CACHE/metrics-server-v<M>/bin/metrics-server, images/....tar        resource metrics for the HPA
 #   $CACHE/metrics-server-v<M>/manifests/base/                           its upstream manifests (from the module)
-#   $CACHE/keda-v<K>/crds/*.yaml                                          KEDA's CRDs (config/crd/bases)
+#   $CACHE/keda-v<K>/bin/{keda,keda-adapter,keda-admission-webhooks}, images/*.tar   KEDA (trimmed scalers)
+#   $CACHE/keda-v<K>/crds/*.yaml, config/                                 its CRDs (config/crd/bases), kustomize tree
 #   $CACHE/prometheus-v<P>/bin/{prometheus,promtool}, images/prometheus.tar   metrics backend, rule tests
 #   $CACHE/alertmanager-v<A>/bin/alertmanager, images/alertmanager.tar      alert delivery
 #   $CACHE/prometheus-operator-v<O>/bin/{operator,prometheus-config-reloader}, images/*.tar, crds/*.yaml,
@@ -105,7 +106,53 @@ copy_metrics_server_manifests() {
   mv "$dir/manifests.tmp" "$dir/manifests"
 }
 
-# --- KEDA CRDs ------------------------------------------------------------------------
+# --- KEDA ------------------------------------------------------------------------------------------------------
+# A copy of the module with pkg/scaling/scalers_builder.go replaced by scripts/cluster/keda/ and every scaler but
+# the trigger types goship accepts (cpu, memory, prometheus, kafka, cron) deleted: pkg/scalers is one package,
+# and linking all 60-odd scalers compiles the AWS, Azure, GCP, Mongo, Redis... clients for nothing. Its go.mod's
+# replace directives all name versions, so the copy builds with its own go.mod and go.sum; the three mains in one
+# `go build`, which compiles the shared packages once.
+KEDA_SCALER_FILES=(scaler.go cpu_memory_scaler.go cron_scaler.go kafka_scaler.go prometheus_scaler.go)
+KEDA_BINARIES=(keda keda-adapter keda-admission-webhooks)
+build_keda() {
+  local dir tmp src f
+  dir=$(keda_dir)
+  mkdir -p "$dir/bin"
+  tmp=$(mktemp -d "$dir/.build.tmp.XXXXXX")
+  on_exit "chmod -R u+w '$tmp' 2>/dev/null; rm -rf '$tmp'"
+  src=$(module_dir "github.com/kedacore/keda/v2@v$KEDA_VERSION")
+  [[ -f $src/pkg/scaling/scalers_builder.go ]] || cluster_die "$src: pkg/scaling/scalers_builder.go not found"
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  cp "$here/keda/scalers_builder.go" "$tmp/src/pkg/scaling/scalers_builder.go"
+  for f in "$tmp/src/pkg/scalers"/*.go; do
+    # shellcheck disable=SC2076 # a literal match against the list
+    [[ " ${KEDA_SCALER_FILES[*]} " =~ " $(basename "$f") " ]] || rm -f "$f"
+  done
+  # A constant the kept scalers share is declared in one of the deleted files.
+  cp "$here/keda/metric_type.go" "$tmp/src/pkg/scalers/goship_metric_type.go"
+  # Tests of the deleted scalers, and of the builder's full list, would not compile.
+  rm -f "$tmp/src/pkg/scaling"/*_test.go
+  # The module zip keeps vendor/modules.txt but not the vendored sources; without it go builds from the module
+  # cache, checked against the module's go.sum.
+  rm -rf "$tmp/src/vendor"
+  mkdir -p "$tmp/bin"
+  (
+    cd "$tmp/src"
+    local v=github.com/kedacore/keda/v2/version
+    CGO_ENABLED=0 go build -trimpath -o "$tmp/bin/" \
+      -ldflags "-s -w -X $v.Version=$KEDA_VERSION -X $v.GitCommit=v$KEDA_VERSION-goship-trimmed" \
+      ./cmd/operator ./cmd/adapter ./cmd/webhooks
+  )
+  mv "$tmp/bin/operator" "$tmp/bin/keda"
+  mv "$tmp/bin/adapter" "$tmp/bin/keda-adapter"
+  mv "$tmp/bin/webhooks" "$tmp/bin/keda-admission-webhooks"
+  # pflag exits 2 after printing the usage of --help; the usage proves the binary starts.
+  for f in "${KEDA_BINARIES[@]}"; do
+    { "$tmp/bin/$f" --help 2>&1 || true; } | grep -qi '^usage' || cluster_die "built $f does not run ($f --help prints no usage)"
+  done
+  for f in "${KEDA_BINARIES[@]}"; do mv -f "$tmp/bin/$f" "$dir/bin/$f"; done
+}
 copy_keda_crds() {
   local dir src
   dir=$(keda_crds_dir)
@@ -117,6 +164,19 @@ copy_keda_crds() {
   chmod u+w "$dir.tmp"/*.yaml
   rm -rf "$dir"
   mv "$dir.tmp" "$dir"
+}
+# The module's kustomize tree (config/: rbac, manager, metrics-server, webhooks, service accounts); addons.sh
+# applies it through scripts/cluster/manifests/keda/kustomization.yaml.
+copy_keda_config() {
+  local dir src
+  dir=$(keda_dir)
+  src=$(module_dir "github.com/kedacore/keda/v2@v$KEDA_VERSION")/config
+  [[ -f $src/manager/manager.yaml ]] || cluster_die "$src/manager/manager.yaml not found in the module"
+  rm -rf "$dir/config.tmp"
+  cp -r "$src" "$dir/config.tmp"
+  chmod -R u+w "$dir/config.tmp"
+  rm -rf "$dir/config"
+  mv "$dir/config.tmp" "$dir/config"
 }
 
 # --- Prometheus, promtool, Alertmanager, Prometheus Operator, config reloader -------------------------
@@ -296,11 +356,21 @@ image_current "$(metrics_server_dir)" metrics-server ||
 have "$(metrics_server_dir)/manifests/base/deployment.yaml" ||
   step "metrics-server manifests (module manifests/base)" copy_metrics_server_manifests
 
-if have "$(keda_crds_dir)/keda.sh_scaledobjects.yaml"; then
-  cluster_say "KEDA v$KEDA_VERSION CRDs present"
+if have "$(keda_dir)/bin/keda" && have "$(keda_dir)/bin/keda-adapter" && have "$(keda_dir)/bin/keda-admission-webhooks"; then
+  cluster_say "KEDA v$KEDA_VERSION present"
 else
-  step "KEDA v$KEDA_VERSION CRDs (module config/crd/bases)" copy_keda_crds
+  step "build KEDA v$KEDA_VERSION operator, metrics API server, admission webhooks (trimmed scalers: ${KEDA_SCALER_FILES[*]})" build_keda
 fi
+image_current "$(keda_dir)" keda ||
+  step "KEDA operator image $KEDA_OPERATOR_IMAGE" image_of "$(keda_dir)" keda "$KEDA_OPERATOR_IMAGE" 65532:65532
+image_current "$(keda_dir)" keda-adapter ||
+  step "KEDA metrics API server image $KEDA_ADAPTER_IMAGE" image_of "$(keda_dir)" keda-adapter "$KEDA_ADAPTER_IMAGE" 65532:65532
+image_current "$(keda_dir)" keda-admission-webhooks ||
+  step "KEDA admission webhooks image $KEDA_WEBHOOKS_IMAGE" image_of "$(keda_dir)" keda-admission-webhooks "$KEDA_WEBHOOKS_IMAGE" 65532:65532
+have "$(keda_crds_dir)/keda.sh_scaledobjects.yaml" ||
+  step "KEDA v$KEDA_VERSION CRDs (module config/crd/bases)" copy_keda_crds
+have "$(keda_dir)/config/manager/manager.yaml" ||
+  step "KEDA v$KEDA_VERSION manifests (module config/)" copy_keda_config
 
 if have "$(prometheus_dir)/bin/prometheus" && have "$(prometheus_dir)/bin/promtool" &&
   have "$(alertmanager_dir)/bin/alertmanager" && have "$(prometheus_operator_dir)/bin/operator" &&

@@ -34,8 +34,12 @@ TRAEFIK_IMAGE=goship.local/traefik:v$TRAEFIK_VERSION
 # metrics-server v0.7.2 uses the k8s 0.29 libraries (v0.9.0 needs k8s 0.36).
 METRICS_SERVER_VERSION=${METRICS_SERVER_VERSION:-0.7.2}
 METRICS_SERVER_IMAGE=goship.local/metrics-server:v$METRICS_SERVER_VERSION
-# KEDA 2.16 supports Kubernetes 1.29-1.31; only its CRDs are applied.
+# KEDA 2.16 supports Kubernetes 1.29-1.31: the operator, its metrics API server (adapter) and admission webhooks,
+# built trimmed to goship's trigger types (build-addons.sh build_keda).
 KEDA_VERSION=${KEDA_VERSION:-2.16.1}
+KEDA_OPERATOR_IMAGE=goship.local/keda:v$KEDA_VERSION
+KEDA_ADAPTER_IMAGE=goship.local/keda-metrics-apiserver:v$KEDA_VERSION
+KEDA_WEBHOOKS_IMAGE=goship.local/keda-admission-webhooks:v$KEDA_VERSION
 # Observability (issue #12). Prometheus, Alertmanager and the Prometheus Operator build in one wrapper module, so
 # they share one version of every common dependency (client-go, prometheus/common, otel) and compile it once.
 # Prometheus publishes v3.X.Y as module v0.3XX.Y. The versions are the newest that agree: Prometheus 3.16 requires
@@ -112,7 +116,8 @@ alertmanager_dir() { printf '%s/alertmanager-v%s\n' "$(cluster_cache)" "$ALERTMA
 prometheus_operator_dir() { printf '%s/prometheus-operator-v%s\n' "$(cluster_cache)" "$PROMETHEUS_OPERATOR_VERSION"; }
 local_path_dir() { printf '%s/local-path-provisioner-v%s\n' "$(cluster_cache)" "$LOCAL_PATH_VERSION"; }
 jaeger_dir() { printf '%s/jaeger-v%s\n' "$(cluster_cache)" "$JAEGER_VERSION"; }
-keda_crds_dir() { printf '%s/keda-v%s/crds\n' "$(cluster_cache)" "$KEDA_VERSION"; }
+keda_dir() { printf '%s/keda-v%s\n' "$(cluster_cache)" "$KEDA_VERSION"; }
+keda_crds_dir() { printf '%s/crds\n' "$(keda_dir)"; }
 
 # containerd of the node. Not the system default /run/containerd: dockerd adopts any containerd whose socket it
 # finds there instead of starting its own, and would then run its builds in the node's containerd (and lose them

@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import { requireCluster } from "../../helpers/cluster";
 import { PROJECT_DIR } from "../../helpers/stack-config";
 
-const OUR_PROCESSES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "traefik", "metrics-server", "coredns", "docker-registry"];
+const OUR_PROCESSES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "traefik", "metrics-server", "coredns", "docker-registry",
+    "keda", "keda-adapter", "keda-admission-webhooks"];
 
 function npm(script: string): { code: number; output: string; seconds: number } {
     const started = Date.now();

@@ -19,15 +19,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/kafka/lib.sh
 . "$here/lib.sh"
 
-# Debian's JRE runs the broker; Maven resolves it. The machine image has both; a fresh Debian gets them here.
-missing=()
-command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-command -v mvn >/dev/null || missing+=(maven)
-command -v unzip >/dev/null || missing+=(unzip)
-if ((${#missing[@]})); then
-  kafka_say "installing ${missing[*]} from apt"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+# Debian's JRE runs the broker and Maven resolves it: the bootstrap's Debian packages (scripts/bootstrap.sh).
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  kafka_die "java and mvn are required (Debian packages openjdk-17-jre-headless and maven): run npm run bootstrap"
 fi
 
 dist=$(kafka_dist_dir)
@@ -67,24 +61,25 @@ XML
 
 kafka_say "resolving Kafka $KAFKA_VERSION jars with mvn (into ~/.m2/repository, then $dist/libs)"
 # The plugin's version is pinned: the bare prefix `dependency:` would resolve whichever version is newest.
-mvn -q -B -f "$tmp/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-  -DincludeScope=runtime -DoutputDirectory="$tmp/libs"
+if ! mvn -B -Dstyle.color=never -f "$tmp/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+  -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
+  tail -n 40 "$tmp/mvn.log" >&2
+  kafka_die "mvn could not resolve Kafka $KAFKA_VERSION's jars (output above)"
+fi
 [[ -s $tmp/libs/$broker_jar ]] || kafka_die "mvn resolved no $broker_jar"
 
-# The broker must run on this machine's Java: read the class file version of kafka.Kafka (bytes 7-8 of the class).
-major=$(unzip -p "$tmp/libs/$broker_jar" kafka/Kafka.class | od -An -j6 -N2 -tu1 | awk '{print $1 * 256 + $2}')
-java_spec=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.class.version/ {print int($2)}')
-if ((major > java_spec)); then
-  kafka_die "Kafka $KAFKA_VERSION's broker needs class file version $major; this java runs up to $java_spec (pin an older KAFKA_VERSION)"
+# The jars must run on this machine's Java (Kafka 4's broker needs 17): a class compiled for a newer one fails to
+# load with UnsupportedClassVersionError, which names its class file version.
+if ! check=$(java -cp "$tmp/libs/*" kafka.tools.StorageTool random-uuid 2>&1); then
+  kafka_die "Kafka $KAFKA_VERSION does not run on $(java -version 2>&1 | head -n1) (pin an older KAFKA_VERSION): $check"
 fi
 
 (cd "$tmp/libs" && sha256sum -- *.jar) >"$tmp/BUILDINFO"
-cp "$tmp/pom.xml" "$tmp/pom.xml.keep"
 rm -rf "$dist/libs.old"
 rm -f "$dist/BUILDINFO" # written last: the mark of a complete libs/
 [[ -d $dist/libs ]] && mv "$dist/libs" "$dist/libs.old"
 mv "$tmp/libs" "$dist/libs"
-mv -f "$tmp/pom.xml.keep" "$dist/pom.xml"
+mv -f "$tmp/pom.xml" "$dist/pom.xml"
 mv -f "$tmp/BUILDINFO" "$dist/BUILDINFO"
 rm -rf "$dist/libs.old"
-kafka_say "Kafka $KAFKA_VERSION: $(wc -l <"$dist/BUILDINFO") jars, $(du -sh "$dist/libs" | cut -f1) in $dist/libs (class file version $major)"
+kafka_say "Kafka $KAFKA_VERSION: $(wc -l <"$dist/BUILDINFO") jars, $(du -sh "$dist/libs" | cut -f1) in $dist/libs"

@@ -16,14 +16,13 @@ _kafka_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/cluster/lib.sh
 . "$_kafka_here/../cluster/lib.sh"
 
-# Apache Kafka 4.x, newest release whose broker classes run on Debian 12's Java 17 (class file version 61):
-# the releases 4.0.1…4.4.0 are served; build.sh checks the class file version of the broker jar it resolved.
+# Apache Kafka 4.4.0: the newest release Maven Central serves here (4.0.1…4.4.0), and it runs on Debian 12's Java 17,
+# the machine's default JDK: its broker modules are compiled for Java 17 (class file version 61; kafka-clients for
+# 11), the minimum Kafka 4 sets for brokers. build.sh runs a class of the resolved jars to check it.
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 KAFKA_SCALA_VERSION=2.13
 # Kafka 4 logs through SLF4J (its poms declare slf4j-api 1.7.36) and its release ships log4j2 as the binding.
 KAFKA_LOG4J_VERSION=${KAFKA_LOG4J_VERSION:-2.25.3}
-# Java class file version of Java 17 (the broker of Kafka 4 needs 17 or newer).
-KAFKA_JAVA_CLASS_VERSION=61
 
 # Client listener: SASL on the pod bridge, where pods and host processes both reach it. Controller: loopback.
 KAFKA_CLIENT_PORT=${GOSHIP_KAFKA_PORT:-9092}

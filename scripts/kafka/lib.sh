@@ -66,7 +66,7 @@ kafka_java_cmd() {
 
 # JVM options of the short-lived CLI tools: the C1 compiler only and the serial collector start fastest and keep
 # them from competing with the broker for the 2 cores.
-KAFKA_TOOL_JVM_OPTS="-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+KAFKA_TOOL_JVM_OPTS="-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
 KAFKA_TOOL_LOG4J=$_kafka_here/log4j2-tools.properties
 KAFKA_BROKER_LOG4J=$_kafka_here/log4j2-broker.properties
 

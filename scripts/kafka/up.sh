@@ -88,8 +88,10 @@ sasl.mechanism=$KAFKA_SASL_MECHANISM
 sasl.jaas.config=$jaas
 PROPERTIES
 
+# Kafka's own JVM settings (kafka-run-class.sh), the heap capped, and no hsperfdata file in /tmp that a killed
+# JVM would leave behind.
 jvm_opts="$KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
--XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError"
+-XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData"
 kafka_java_cmd "$jvm_opts" "$KAFKA_BROKER_LOG4J" "$KAFKA_MAIN_CLASS" "$(kafka_server_properties)"
 broker_cmd=("${KAFKA_CMD[@]}")
 # What a running broker was started with: its command line and configuration (the password is in there).

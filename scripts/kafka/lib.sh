@@ -2,12 +2,13 @@
 # Shared by scripts/kafka/*.sh: the pinned version, the cache and state layout, and how a JVM of the jars is
 # started. Sourced, never run.
 #
-#   $CACHE/kafka-v<V>/libs/*.jar          broker, storage and CLI tools with their dependencies (build.sh; kept)
+#   $CACHE/kafka-v<V>/libs/*.jar          the broker and the CLI tools with their dependencies (build.sh; kept)
 #   $CACHE/kafka-v<V>/pom.xml             the generated pom they were resolved from
 #   $CACHE/kafka/config/                  server.properties, client.properties (0600: they hold the password)
 #   $CACHE/kafka/data/                    the KRaft metadata log and the topics' partitions
 #   $CACHE/kafka/logs/kafka.log           the broker's log (stdout and stderr)
-#   $CACHE/kafka/run/kafka.pid            the broker's pid; run/scram.sha256 the password the data was formatted with
+#   $CACHE/kafka/run/kafka.pid            the broker's pid; kafka.pid.sum what it was started with (command line and
+#                                         configuration); scram.sha256 the password the data was formatted with
 # The state directory ($CACHE/kafka, 0700) is disposable: down.sh removes it whole.
 
 # shellcheck disable=SC2034 # the constants below are used by the scripts that source this file
@@ -76,25 +77,30 @@ kafka_pid() {
   local pid
   [[ -s "$(kafka_pidfile)" ]] || return 1
   pid=$(cat "$(kafka_pidfile)")
-  _kafka_is_broker "$pid" || return 1
+  _kafka_is_broker "$pid" "$(kafka_server_properties)" || return 1
   printf '%s\n' "$pid"
 }
 
-# _kafka_is_broker PID: the process runs kafka.Kafka with this state directory's server.properties.
+# _kafka_is_broker PID SERVER_PROPERTIES: the process runs kafka.Kafka with that file (builtins only: it is called
+# for every process on the machine).
 _kafka_is_broker() {
-  local args
-  args=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline") || return 1
-  grep -qxF "$KAFKA_MAIN_CLASS" <<<"$args" && grep -qxF "$(kafka_server_properties)" <<<"$args"
+  local argv=() arg main="" config=""
+  mapfile -d '' -t argv 2>/dev/null <"/proc/$1/cmdline" || return 1
+  for arg in "${argv[@]}"; do
+    [[ $arg == "$KAFKA_MAIN_CLASS" ]] && main=1
+    [[ $arg == "$2" ]] && config=1
+  done
+  [[ -n $main && -n $config ]]
 }
 
 # Brokers of this state directory whatever the pid file says (one started by hand, or a lost pid file): every
 # process whose command line is kafka.Kafka with our server.properties. Narrow on purpose: never a broad pattern.
 kafka_stray_pids() {
-  local dir
+  local dir config
+  config=$(kafka_server_properties)
   for dir in /proc/[0-9]*; do
-    _kafka_is_broker "${dir#/proc/}" && printf '%s\n' "${dir#/proc/}"
+    if _kafka_is_broker "${dir#/proc/}" "$config"; then printf '%s\n' "${dir#/proc/}"; fi
   done
-  return 0
 }
 
 _kafka_any_alive() {

@@ -23,22 +23,28 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/kafka/lib.sh
 . "$here/lib.sh"
 
+# Every problem of the input at once, then stop.
+problems=()
 password=${GOSHIP_KAFKA_PASSWORD:-}
-[[ -n $password ]] || kafka_die "GOSHIP_KAFKA_PASSWORD is not set. It is the local stack's secret config goship:kafkaPassword \
-(npm run up passes it); set it with: npm run pulumi -- config set --secret goship:kafkaPassword <password> --stack local"
+if [[ -z $password ]]; then
+  problems+=("GOSHIP_KAFKA_PASSWORD is not set. It is the local stack's secret config goship:kafkaPassword (npm run up \
+passes it); set it with: npm run pulumi -- config set --secret goship:kafkaPassword <password> --stack local")
 # The password goes unescaped into a JAAS entry (password="…"), a properties file and kafka-storage's --add-scram
 # list, which splits on commas with no escape: refuse what any of them would misread, rather than quote it.
-if ! [[ $password =~ ^[!-~]+$ ]] || [[ $password == *[\"\\,]* ]]; then
-  kafka_die "goship:kafkaPassword (GOSHIP_KAFKA_PASSWORD) must be printable ASCII without spaces, '\"', '\\' or ','"
+elif ! [[ $password =~ ^[!-~]+$ ]] || [[ $password == *[\"\\,]* ]]; then
+  problems+=("goship:kafkaPassword (GOSHIP_KAFKA_PASSWORD) must be printable ASCII without spaces, '\"', '\\' or ','")
 fi
 topics=${GOSHIP_KAFKA_TOPICS-$KAFKA_DEFAULT_TOPICS}
-problems=()
 for spec in ${topics//,/ }; do
-  [[ $spec =~ ^[A-Za-z0-9._-]{1,249}:[1-9][0-9]{0,4}$ ]] || problems+=("'$spec'")
+  [[ $spec =~ ^[A-Za-z0-9._-]{1,249}:[1-9][0-9]{0,4}$ ]] ||
+    problems+=("GOSHIP_KAFKA_TOPICS: expected name:partitions,… (e.g. orders:6), got '$spec'")
 done
-((${#problems[@]} == 0)) || kafka_die "GOSHIP_KAFKA_TOPICS: expected name:partitions,… (e.g. orders:6), got ${problems[*]}"
+if ((${#problems[@]})); then
+  printf 'kafka: ERROR: %s\n' "${problems[@]}" >&2
+  exit 1
+fi
 kafka_require_libs
-command -v java >/dev/null || kafka_die "java is not on PATH; run: bash scripts/kafka/build.sh (it installs Debian's JRE)"
+command -v java >/dev/null || kafka_die "java is not on PATH (Debian package openjdk-17-jre-headless): run npm run bootstrap"
 ip -4 -o addr show dev "$BRIDGE_NAME" 2>/dev/null | grep -qF " $BRIDGE_IP/" ||
   kafka_die "the pod bridge $BRIDGE_NAME has no address $BRIDGE_IP, where the client listener binds: start the cluster first (bash scripts/cluster/up.sh)"
 

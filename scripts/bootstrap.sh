@@ -12,7 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/steps.sh
 
 # postgresql-15: the Go tests start a throw-away server (app/internal/pgtest); the cluster runs its own image.
-PACKAGES=(docker.io docker-registry apache2-utils debootstrap curl jq gcc wrk postgresql-15)
+# openjdk-17-jre-headless, maven: the local Kafka broker (scripts/kafka/), its jars resolved from Maven Central.
+PACKAGES=(docker.io docker-registry apache2-utils debootstrap curl jq gcc wrk postgresql-15 openjdk-17-jre-headless maven)
 REGISTRY=127.0.0.1:5000
 
 install_packages() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# npm run down: destroy the local stack's resources, then stop everything `npm run up` started — the cluster
-# (scripts/cluster/down.sh checks that no process, mount, iptables chain or link of it is left), the registry,
-# and the Docker engine if the bootstrap started it. Caches and the registry's data are kept (npm run up is
-# then warm). --purge also deletes the cluster's state (PKI, etcd data, images).
+# npm run down: destroy the local stack's resources, then stop everything `npm run up` started — the Kafka broker
+# (its state goes with it), the cluster (scripts/cluster/down.sh checks that no process, mount, iptables chain or
+# link of it is left), the registry, and the Docker engine if the bootstrap started it. Caches (Kafka's jars too)
+# and the registry's data are kept (npm run up is then warm). --purge also deletes the cluster's state (PKI, etcd
+# data, images).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/cluster/lib.sh
@@ -55,6 +56,8 @@ stop_pidfile() { # NAME PIDFILE EXE
 }
 
 step "destroy the local stack" destroy_stack
+# Before the cluster: the broker listens on the pod bridge that the cluster's down removes.
+step "stop the Kafka broker, remove its state" bash scripts/kafka/down.sh
 step "stop the cluster" bash scripts/cluster/down.sh $purge
 step "stop the registry" stop_pidfile registry "$cache/registry/registry.pid" docker-registry
 step "stop the Docker engine (if the bootstrap started it)" stop_pidfile dockerd "$cache/run/dockerd.pid" dockerd

@@ -2,8 +2,9 @@
 # npm run up: everything the local stack needs, then deploy it and check that it answers.
 #
 #   bootstrap (packages, node modules, Docker engine, Pulumi toolchain, registry, base images)
-#   → Kubernetes binaries and add-ons built from the Go module proxy (cached)
-#   → the single-node cluster and its add-ons (Traefik, metrics-server, KEDA CRDs)
+#   → Kubernetes binaries and add-ons built from the Go module proxy, Kafka's jars from Maven Central (cached)
+#   → the single-node cluster → the Kafka broker on its pod bridge (SASL/SCRAM, scripts/kafka/)
+#   → the cluster's add-ons (Traefik, metrics-server, KEDA CRDs)
 #   → pulumi up on the local stack (waits for Ready pods) → GET <url>ping through the Ingress
 # Idempotent: a second run rebuilds nothing and `pulumi up` reports no changes.
 set -euo pipefail
@@ -28,10 +29,19 @@ check_ping() {
   echo "GET ${url%/}/ping → $body"
 }
 
+# The broker's SCRAM password is the stack's secret goship:kafkaPassword (scripts/kafka/up.sh names the key when it
+# is missing); GOSHIP_KAFKA_TOPICS, when set, replaces the topics it creates (KAFKA_DEFAULT_TOPICS, scripts/kafka/lib.sh).
+kafka_broker() {
+  GOSHIP_KAFKA_PASSWORD=$(pulumi config get goship:kafkaPassword --stack local) bash scripts/kafka/up.sh
+}
+
 step "bootstrap" bash scripts/bootstrap.sh
 step "Kubernetes v1.30 binaries (cached build)" bash scripts/cluster/build.sh
 step "cluster add-ons (cached build)" bash scripts/cluster/build-addons.sh
+step "Kafka jars (cached download from Maven Central)" bash scripts/kafka/build.sh
 step "local cluster" bash scripts/cluster/up.sh
+# Right after the cluster: the client listener binds to the pod bridge, which exists from then on.
+step "Kafka broker (KRaft, SASL/SCRAM on the pod bridge)" kafka_broker
 step "cluster add-ons: Traefik, metrics-server, KEDA CRDs" bash scripts/cluster/addons.sh
 step "pulumi up (local stack)" pulumi up --stack local --yes --skip-preview
 step "service answers through the Ingress" check_ping

@@ -4,10 +4,13 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { describe, it } from "node:test";
 import { requireCluster } from "../../helpers/cluster";
 import { PROJECT_DIR } from "../../helpers/stack-config";
 
+const CACHE = process.env.GOSHIP_CACHE || path.join(os.homedir(), ".cache", "goship");
 const OUR_PROCESSES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "traefik", "metrics-server", "coredns", "docker-registry",
     "keda", "keda-adapter", "keda-admission-webhooks"];
 
@@ -31,7 +34,8 @@ function leftoverProcesses(): string[] {
         }
         const name = exe.split("/").pop()!;
         if (OUR_PROCESSES.includes(name) || (name === "containerd" && cmdline.includes("cluster/containerd/config.toml"))
-            || (name === "containerd-shim-runc-v2" && cmdline.includes("/run/goship/containerd/containerd.sock"))) {
+            || (name === "containerd-shim-runc-v2" && cmdline.includes("/run/goship/containerd/containerd.sock"))
+            || (name === "java" && cmdline.includes(" kafka.Kafka ") && cmdline.includes(path.join(CACHE, "kafka", "config")))) {
             left.push(`${name} (pid ${pid})`);
         }
     }
@@ -54,10 +58,12 @@ describe("npm run down, then npm run up", () => {
         assert.deepEqual(chains, [], "no iptables chains of kube-proxy or the CNI left");
         const links = spawnSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).stdout;
         assert.ok(!/\bgoship0\b|\bgoship-node\b/.test(links), "the cluster's bridges are gone");
+        assert.ok(!fs.existsSync(path.join(CACHE, "kafka")), "the Kafka broker's state (scripts/kafka/) is removed");
 
         const up = npm("up");
         assert.equal(up.code, 0, `npm run up failed:\n${up.output.slice(-4000)}`);
         console.log(`npm run up (warm: cluster stopped, caches kept): ${up.seconds.toFixed(1)} s`);
+        assert.match(up.output, /kafka: broker answers on 10\.244\.0\.1:9092 \(SASL SCRAM-SHA-512, user goship\)/);
         assert.match(up.output, /\/ping → \{"message":"pong"\}/);
         requireCluster();
     });

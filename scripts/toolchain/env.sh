@@ -10,7 +10,8 @@
 # PULUMI_IGNORE_AMBIENT_PLUGINS (plugins come only from PULUMI_HOME or next to
 # `pulumi`, never from a stray binary on PATH), PULUMI_BACKEND_URL (default
 # file://<project>/.pulumi-state, created if missing), and GOSHIP_TOOLCHAIN_BIN,
-# GOSHIP_PULUMI_VERSION, GOSHIP_KUBERNETES_VERSION for scripts. No passphrase:
+# GOSHIP_PULUMI_VERSION, GOSHIP_KUBERNETES_VERSION for scripts, GOSHIP_KUBECTL (the local cluster's kubectl, once
+# built) for the Worker's readiness check. No passphrase:
 # pulumi-run.sh gives the local-only one to the local stack alone.
 #
 # Inputs: GOSHIP_PROJECT_DIR (default: repo root), GOSHIP_CACHE (default
@@ -60,3 +61,9 @@ emit PULUMI_BACKEND_URL "$backend"
 emit GOSHIP_TOOLCHAIN_BIN "$bin"
 emit GOSHIP_PULUMI_VERSION "$pv"
 emit GOSHIP_KUBERNETES_VERSION "$kv"
+# The Worker's ScaledObject readiness check runs kubectl (components/worker/keda-status.ts): the local cluster's own,
+# of its version, once built, rather than whichever kubectl is first on PATH.
+kubectl_bin=$(. "$here/../cluster/lib.sh" && printf '%s/kubectl' "$(kube_bin)")
+if [[ -z "${GOSHIP_KUBECTL:-}" && -x $kubectl_bin ]]; then
+  emit GOSHIP_KUBECTL "$kubectl_bin"
+fi

@@ -30,10 +30,15 @@ check_ping() {
 }
 
 # The broker's SCRAM password is the stack's secret goship:kafkaPassword (scripts/kafka/up.sh names the key when it
-# is missing); GOSHIP_KAFKA_TOPICS, when set, replaces the topics it creates (KAFKA_DEFAULT_TOPICS, scripts/kafka/lib.sh).
-kafka_broker() {
+# is missing); its topic is the stack's goship:kafka topic, with the partitions the worker's maxReplicas is checked
+# against (no goship:kafka: scripts/kafka/lib.sh's KAFKA_DEFAULT_TOPICS). GOSHIP_KAFKA_TOPICS, when set, replaces it.
+kafka_broker() (
+  if [[ -z ${GOSHIP_KAFKA_TOPICS+set} ]] && kafka=$(pulumi config get goship:kafka --stack local 2>/dev/null); then
+    GOSHIP_KAFKA_TOPICS=$(jq -r '"\(.topic):\(.partitions)"' <<<"$kafka")
+    export GOSHIP_KAFKA_TOPICS
+  fi
   GOSHIP_KAFKA_PASSWORD=$(pulumi config get goship:kafkaPassword --stack local) bash scripts/kafka/up.sh
-}
+)
 
 step "bootstrap" bash scripts/bootstrap.sh
 step "Kubernetes v1.30 binaries (cached build)" bash scripts/cluster/build.sh

@@ -4,7 +4,7 @@
 #   bootstrap (packages, node modules, Docker engine, Pulumi toolchain, registry, base images)
 #   → Kubernetes binaries and add-ons built from the Go module proxy, Kafka's jars from Maven Central (cached)
 #   → the single-node cluster → the Kafka broker on its pod bridge (SASL/SCRAM, scripts/kafka/)
-#   → the cluster's add-ons (Traefik, metrics-server, KEDA CRDs)
+#   → the cluster's add-ons (Traefik, metrics-server, KEDA, Prometheus, Jaeger, local-path storage)
 #   → pulumi up on the local stack (waits for Ready pods) → GET <url>ping through the Ingress
 # Idempotent: a second run rebuilds nothing and `pulumi up` reports no changes.
 set -euo pipefail
@@ -47,7 +47,7 @@ step "Kafka jars (cached download from Maven Central)" bash scripts/kafka/build.
 step "local cluster" bash scripts/cluster/up.sh
 # Right after the cluster: the client listener binds to the pod bridge, which exists from then on.
 step "Kafka broker (KRaft, SASL/SCRAM on the pod bridge)" kafka_broker
-step "cluster add-ons: Traefik, metrics-server, KEDA CRDs" bash scripts/cluster/addons.sh
+step "cluster add-ons: Traefik, metrics-server, KEDA, observability, storage" bash scripts/cluster/addons.sh
 step "pulumi up (local stack)" pulumi up --stack local --yes --skip-preview
 step "service answers through the Ingress" check_ping
 pulumi stack output --stack local

@@ -95,7 +95,7 @@ describe("event-driven scaling with KEDA on the local cluster", () => {
     before(() => {
         requireCluster();
         requireKafka();
-        for (const name of ["keda-operator", "keda-operator-metrics-apiserver"]) {
+        for (const name of ["keda-operator", "keda-metrics-apiserver", "keda-admission"]) {
             const ready = kubectl(["-n", "keda", "get", "deployment", name, "-o", "jsonpath={.status.readyReplicas}"], { allowFailure: true });
             assert.ok(Number(ready.stdout) >= 1, `KEDA's ${name} is not running (${ready.stderr.trim() || "0 ready"}): run \`npm run up\``);
         }

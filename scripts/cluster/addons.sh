@@ -165,6 +165,7 @@ EOF_SO
 }
 install_keda() {
   local overlay d
+  IMAGE_REIMPORTED=""
   import_image "$(keda_dir)/images/keda.tar" "$KEDA_OPERATOR_IMAGE"
   import_image "$(keda_dir)/images/keda-adapter.tar" "$KEDA_ADAPTER_IMAGE"
   import_image "$(keda_dir)/images/keda-admission-webhooks.tar" "$KEDA_WEBHOOKS_IMAGE"
@@ -174,6 +175,10 @@ install_keda() {
   on_exit "rm -rf '$overlay'"
   keda_overlay "$overlay"
   kubectl_admin apply -k "$overlay" >/dev/null
+  if [[ -n $IMAGE_REIMPORTED ]]; then
+    # A rebuilt KEDA under the same tag: the running pods still have the old binaries.
+    for d in "${KEDA_DEPLOYMENTS[@]}"; do kubectl_admin -n keda rollout restart "deploy/$d" >/dev/null; done
+  fi
   for d in "${KEDA_DEPLOYMENTS[@]}"; do
     if ! kubectl_admin -n keda rollout status "deploy/$d" --timeout "${TIMEOUT}s"; then
       kubectl_admin -n keda get pods -o wide >&2 || true

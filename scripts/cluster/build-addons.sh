@@ -114,6 +114,8 @@ copy_metrics_server_manifests() {
 # `go build`, which compiles the shared packages once.
 KEDA_SCALER_FILES=(scaler.go cpu_memory_scaler.go cron_scaler.go kafka_scaler.go prometheus_scaler.go)
 KEDA_BINARIES=(keda keda-adapter keda-admission-webhooks)
+# What the cached binaries were built with (bin/BUILD): a change here rebuilds them.
+KEDA_BUILD="tags=timetzdata scalers=${KEDA_SCALER_FILES[*]}"
 build_keda() {
   local dir tmp src f
   dir=$(keda_dir)
@@ -140,7 +142,8 @@ build_keda() {
   (
     cd "$tmp/src"
     local v=github.com/kedacore/keda/v2/version
-    CGO_ENABLED=0 go build -trimpath -o "$tmp/bin/" \
+    # timetzdata: the images have no /usr/share/zoneinfo, and the cron scaler loads its trigger's time zone.
+    CGO_ENABLED=0 go build -trimpath -tags timetzdata -o "$tmp/bin/" \
       -ldflags "-s -w -X $v.Version=$KEDA_VERSION -X $v.GitCommit=v$KEDA_VERSION-goship-trimmed" \
       ./cmd/operator ./cmd/adapter ./cmd/webhooks
   )
@@ -152,6 +155,7 @@ build_keda() {
     { "$tmp/bin/$f" --help 2>&1 || true; } | grep -qi '^usage' || cluster_die "built $f does not run ($f --help prints no usage)"
   done
   for f in "${KEDA_BINARIES[@]}"; do mv -f "$tmp/bin/$f" "$dir/bin/$f"; done
+  printf '%s\n' "$KEDA_BUILD" >"$dir/bin/BUILD"
 }
 copy_keda_crds() {
   local dir src
@@ -356,7 +360,8 @@ image_current "$(metrics_server_dir)" metrics-server ||
 have "$(metrics_server_dir)/manifests/base/deployment.yaml" ||
   step "metrics-server manifests (module manifests/base)" copy_metrics_server_manifests
 
-if have "$(keda_dir)/bin/keda" && have "$(keda_dir)/bin/keda-adapter" && have "$(keda_dir)/bin/keda-admission-webhooks"; then
+if have "$(keda_dir)/bin/keda" && have "$(keda_dir)/bin/keda-adapter" && have "$(keda_dir)/bin/keda-admission-webhooks" &&
+  [[ $(cat "$(keda_dir)/bin/BUILD" 2>/dev/null) == "$KEDA_BUILD" ]]; then
   cluster_say "KEDA v$KEDA_VERSION present"
 else
   step "build KEDA v$KEDA_VERSION operator, metrics API server, admission webhooks (trimmed scalers: ${KEDA_SCALER_FILES[*]})" build_keda

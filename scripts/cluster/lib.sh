@@ -125,11 +125,19 @@ keda_crds_dir() { printf '%s/crds\n' "$(keda_dir)"; }
 CTRD_RUN=/run/goship/containerd
 CTRD_SOCK=$CTRD_RUN/containerd.sock
 
-# import_image TAR REF: load a docker-archive into the node's containerd unless REF is there.
+# import_image TAR REF: load a docker-archive into the node's containerd unless REF is there from this same TAR
+# (a stamp per REF records which: a rebuilt add-on keeps its tag). Sets IMAGE_REIMPORTED=1 when it replaced an
+# image the node had, whose pods then run the old one until restarted.
 import_image() {
-  if ! ctr --address "$CTRD_SOCK" -n k8s.io images ls -q | grep -qxF "$2"; then
+  local stamp present=""
+  stamp=$(state_dir)/imported/${2//[^A-Za-z0-9._-]/_}
+  ctr --address "$CTRD_SOCK" -n k8s.io images ls -q | grep -qxF "$2" && present=1
+  if [[ -z $present || ! $stamp -nt $1 ]]; then
     ctr --address "$CTRD_SOCK" -n k8s.io images import "$1" >/dev/null
+    mkdir -p "${stamp%/*}"
+    touch "$stamp"
     cluster_say "imported $2"
+    if [[ -n $present ]]; then IMAGE_REIMPORTED=1; fi
   fi
 }
 

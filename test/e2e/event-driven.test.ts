@@ -130,6 +130,8 @@ describe("event-driven scaling with KEDA on the local cluster", () => {
         for (const [key, value] of Object.entries(config)) {
             setConfig(key, value);
         }
+        // An HPA setting of the local stack, refused with keda.
+        project.pulumi(["config", "rm", "goship:targetCpuUtilization", "--stack", "local"]);
         const result = mustUp();
         figure(`first up of the copy with a worker: ${result.seconds.toFixed(0)} s`);
     });

@@ -63,6 +63,7 @@ emit GOSHIP_PULUMI_VERSION "$pv"
 emit GOSHIP_KUBERNETES_VERSION "$kv"
 # The Worker's ScaledObject readiness check runs kubectl (components/worker/keda-status.ts): the local cluster's own,
 # of its version, once built, rather than whichever kubectl is first on PATH.
+# shellcheck source=scripts/cluster/lib.sh
 kubectl_bin=$(. "$here/../cluster/lib.sh" && printf '%s/kubectl' "$(kube_bin)")
 if [[ -z "${GOSHIP_KUBECTL:-}" && -x $kubectl_bin ]]; then
   emit GOSHIP_KUBECTL "$kubectl_bin"

@@ -223,7 +223,16 @@ describe("event-driven scaling with KEDA on the local cluster", () => {
         figure(`wrong SASL password: pulumi up failed after ${failed.seconds.toFixed(0)} s`);
         assert.equal(scaledObjectReady(), "False", "KEDA holds the ScaledObject not Ready");
 
-        // A backlog the broken scaler cannot see: the worker keeps its pods (the old ones, with the old Secret, drain it).
+        // KEDA's scale loop keeps the scaler it had until it rebuilds it with the new credentials; from then on the
+        // HPA gets no metric. A backlog produced after that must not move the worker (its old pods, with the old
+        // Secret, drain it).
+        const brokenAfter = Date.now();
+        await waitFor("the worker's HPA without its external metric (ScalingActive=False)", 3 * 60_000, () => {
+            const hpa = kubectlJson(["-n", NAMESPACE, "get", "hpa", `keda-hpa-${WORKER}`]);
+            const active = (hpa.status?.conditions ?? []).find((condition: { type: string }) => condition.type === "ScalingActive");
+            return active?.status === "False" ? true : undefined;
+        }, 2000);
+        figure(`wrong SASL password: the HPA lost its metric ${((Date.now() - brokenAfter) / 1000).toFixed(0)} s after the failed up`);
         const before = deployment(WORKER).desired;
         produce(`e2e-${runId}-broken-`, 3000);
         const deadline = Date.now() + 30_000;

@@ -80,7 +80,7 @@ export class Worker extends pulumi.ComponentResource {
 
         // Named after the credentials' Secret: new credentials are a new authenticationRef, so KEDA rebuilds the scaler.
         const authentication = credentials && createTriggerAuthentication(meta, credentials, child);
-        const scaledObject = createWorkerScaledObject(meta, settings, { kafka: args.kafka, image: args.image, authentication }, child);
+        const scaledObject = createWorkerScaledObject(meta, settings, { kafka: args.kafka, authentication }, child);
         if (settings.awaitReady) {
             const connection = connectionOf(args.provider);
             if (connection === undefined) {

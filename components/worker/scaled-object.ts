@@ -1,7 +1,6 @@
 // The worker's KEDA objects: a TriggerAuthentication reading the Kafka credentials' Secret, and a ScaledObject with
 // one kafka trigger on the consumer group's lag (WebService's ScaledObject spec, shared through keda.ts).
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { KafkaSecret } from "../kafka/secret";
 import { KafkaArgs } from "../kafka/types";
 import { ChildOptions, ObjectMeta } from "../web-service/child-options";
@@ -39,20 +38,17 @@ export function workerTrigger(settings: WorkerSettings, kafka: KafkaArgs): Extra
 export function createWorkerScaledObject(
     meta: ObjectMeta,
     settings: WorkerSettings,
-    inputs: { kafka: KafkaArgs; image: pulumi.Input<string>; authentication?: k8s.apiextensions.CustomResource },
+    inputs: { kafka: KafkaArgs; authentication?: k8s.apiextensions.CustomResource },
     opts: ChildOptions,
 ): k8s.apiextensions.CustomResource {
     const trigger = kedaTrigger(workerTrigger(settings, inputs.kafka), inputs.authentication && { name: inputs.authentication.metadata.name });
-    // Registered once the image is, which is when the Deployment is created: KEDA refuses a ScaledObject whose target
-    // does not exist yet and retries with a growing backoff, which could outlast the readiness check's timeout.
-    const target = pulumi.output(inputs.image).apply(() => meta.name);
     return new k8s.apiextensions.CustomResource(`${meta.name}-scaledobject`, {
         apiVersion: "keda.sh/v1alpha1",
         kind: "ScaledObject",
         metadata: meta,
         // The Deployment's name, not its output: the ScaledObject (and its readiness check) need not wait for the
         // rollout, so a trigger KEDA refuses is reported even when the pods cannot become ready for the same reason
-        // (a wrong password).
-        spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, target, [trigger]),
+        // (a wrong password). KEDA retries until the Deployment exists, created in the same step.
+        spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, meta.name, [trigger]),
     }, { ...opts, dependsOn: inputs.authentication ? [inputs.authentication] : [] });
 }

@@ -92,6 +92,6 @@ describe("preview summary, real engine", () => {
         assert.match(row(markdown, "app"), /`tag`: `src-[0-9a-f]{20}` → `src-[0-9a-f]{20}`/);
         assert.ok(!markdown.includes("#### Warnings"), "the engine warned about nothing");
         const changedRows = markdown.split("\n").filter((line) => /^\| `[^`]+` (update|create|delete|replace)/.test(line));
-        assert.equal(changedRows.length, 5, `only the image, the migration Job, the Deployment, the HPA and the dashboard change:\n${changedRows.join("\n")}`);
+        assert.equal(changedRows.length, 6, `only the image, the migration Job, the Deployments of the service and the worker (one image), the HPA and the dashboard change:\n${changedRows.join("\n")}`);
     });
 });

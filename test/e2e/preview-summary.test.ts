@@ -72,9 +72,10 @@ describe("preview summary, real engine", () => {
         const markdown = result.stdout;
         // The dashboard draws the pods against the autoscaler's bounds, so a new maxReplicas is a new dashboard; a
         // ConfigMap's data change is a replacement in the Kubernetes provider. The migration Job is named after the
-        // image digest: a new image replaces it, and it runs before the Deployment changes.
-        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**3 to update, 2 to replace**, "), markdown);
-        assert.match(markdown, /\| update \| 3 \|/);
+        // image digest: a new image replaces it, and it runs before the Deployment changes. The worker's Deployment
+        // runs the same image.
+        assert.ok(markdown.startsWith("### Pulumi preview: `local`\n\n**4 to update, 2 to replace**, "), markdown);
+        assert.match(markdown, /\| update \| 4 \|/);
         assert.match(markdown, /\| replace \| 2 \|/);
         assert.match(row(markdown, "goship-dashboard"), /replace.*`data\["goship\.json"\]`/);
         assert.match(row(markdown, "goship-migrate"), /replace.*`metadata\.name`: `goship-migrate-[0-9a-f]{10}` → \(known after update\)/);

@@ -99,8 +99,11 @@ export interface LoadReport {
     failuresByTarget: Record<string, number>;
     /** Bodies of the responses, counted: which versions answered. */
     bodies: Record<string, number>;
-    /** Every response (status 0: a transport error), in the order sent: what writes were acknowledged. */
-    responses: { method: string; path: string; code: number; body: string }[];
+    /**
+     * Every response (status 0: a transport error), in the order sent: what writes were acknowledged. `at` is when it
+     * was sent (ms since the epoch); `version` is the X-Goship-Version header (services run with VERSION_HEADER=true).
+     */
+    responses: { method: string; path: string; code: number; body: string; at: number; version?: string }[];
     latencyP50Ms: number;
     latencyP99Ms: number;
     latencyMaxMs: number;
@@ -164,11 +167,12 @@ export class ConstantLoad {
         const failuresByTarget: Record<string, number> = {};
         const responses: LoadReport["responses"] = [];
         for (const line of encoded.split("\n").filter(Boolean)) {
-            const result = JSON.parse(line) as { body?: string; method: string; url: string; code: number };
+            const result = JSON.parse(line) as { body?: string; method: string; url: string; code: number; timestamp: string; headers?: Record<string, string[]> };
             const body = Buffer.from(result.body ?? "", "base64").toString("utf8");
             bodies[body] = (bodies[body] ?? 0) + 1;
             const target = `${result.method} ${new URL(result.url).pathname}`;
-            responses.push({ method: result.method, path: new URL(result.url).pathname, code: result.code, body });
+            const version = Object.entries(result.headers ?? {}).find(([name]) => name.toLowerCase() === "x-goship-version")?.[1]?.[0];
+            responses.push({ method: result.method, path: new URL(result.url).pathname, code: result.code, body, at: Date.parse(result.timestamp), version });
             failuresByTarget[target] = (failuresByTarget[target] ?? 0) + (result.code >= 200 && result.code < 300 ? 0 : 1);
         }
         fs.rmSync(this.dir, { recursive: true, force: true });

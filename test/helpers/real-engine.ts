@@ -1,6 +1,6 @@
 // A throw-away copy of the project driven by the project's own Pulumi toolchain (npm run pulumi), with its own
 // file backend, so end-to-end tests never touch the user's stacks or working tree.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,13 +46,29 @@ export class ProjectCopy {
         return this.run("bash", [path.join(PROJECT_DIR, "scripts", "toolchain", "pulumi-run.sh"), ...args], options);
     }
 
+    /** pulumi() without blocking the event loop: a test can watch the cluster while `pulumi up` runs. */
+    pulumiAsync(args: string[]): Promise<CommandResult> {
+        return new Promise((resolve) => {
+            const child = spawn("bash", [path.join(PROJECT_DIR, "scripts", "toolchain", "pulumi-run.sh"), ...args], { cwd: this.dir, env: this.env() });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (chunk) => { stdout += chunk; });
+            child.stderr.on("data", (chunk) => { stderr += chunk; });
+            child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+        });
+    }
+
+    private env(): NodeJS.ProcessEnv {
+        return { ...process.env, PULUMI_BACKEND_URL: `file://${this.backend}`, PULUMI_CONFIG_PASSPHRASE: "local-only-passphrase" };
+    }
+
     /** Runs a command in the copy with the copy's backend and the local passphrase. */
     run(command: string, args: string[], options: { allowFailure?: boolean } = {}): CommandResult {
         const result = spawnSync(command, args, {
             cwd: this.dir,
             encoding: "utf8",
             maxBuffer: 256 * 1024 * 1024,
-            env: { ...process.env, PULUMI_BACKEND_URL: `file://${this.backend}`, PULUMI_CONFIG_PASSPHRASE: "local-only-passphrase" },
+            env: this.env(),
         });
         const outcome = { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
         if (outcome.code !== 0 && !options.allowFailure) {

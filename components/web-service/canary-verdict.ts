@@ -38,6 +38,18 @@ export interface CanaryVerdictOutputs extends CanaryVerdictInputs {
     lastAppliedSpec: string;
 }
 
+/** What an analysis is, in the words the preview summary shows: `steps 5→20→100 %, P99 ≤ 800 ms, errors ≤ 1 %, ≥ 20 requests/step`. */
+export function analysisSummary(analysis: {
+    stepWeights: number[];
+    gates: { maxP99LatencyMs: number; maxErrorPercent: number; minRequests: number };
+    /** The A/B match, described: `cookie user-group=canary`, `header x-canary: always`. */
+    match?: string;
+}): string {
+    const { gates } = analysis;
+    return `steps ${analysis.stepWeights.join("→")} %, P99 ≤ ${gates.maxP99LatencyMs} ms, errors ≤ ${gates.maxErrorPercent} %, ≥ ${gates.minRequests} requests/step` +
+        (analysis.match ? `; ${analysis.match} reaches the canary first` : "");
+}
+
 function target(inputs: CanaryVerdictInputs, stableImage?: string): CanaryTarget {
     return { namespace: inputs.namespace, name: inputs.name, image: inputs.image, stableImage, timeoutSeconds: inputs.timeoutSeconds,
         kubeconfig: inputs.kubeconfig, context: inputs.context };

@@ -131,6 +131,11 @@ export function highestWeight(events: CanaryEvent[]): number {
     }, 0);
 }
 
+/** The last A/B testing iteration of an analysis ("Advance <name>.<ns> canary iteration 2/10"), as "2/10". */
+export function lastIteration(events: CanaryEvent[]): string | undefined {
+    return [...events].reverse().map((event) => /^Advance \S+ canary iteration (\d+\/\d+)$/.exec(event.message)?.[1]).find(Boolean);
+}
+
 /** The gate's unit, from the MetricTemplate it names (`<name>-p99-latency` in ms, `<name>-error-rate` in %). */
 function unit(metric: string): string {
     return metric.endsWith("p99-latency") ? " ms" : metric.endsWith("error-rate") ? " %" : "";
@@ -162,7 +167,9 @@ export function rollbackReason(analysis: CanaryEvent[]): string {
 export function rolledBackMessage(target: CanaryTarget, step: number, failedChecks: number, analysis: CanaryEvent[]): string {
     const threshold = [...analysis].reverse().map((event) => /^Rolling back \S+ failed checks threshold reached (\d+)$/.exec(event.message)).find(Boolean);
     const checks = threshold ? Number(threshold[1]) : failedChecks;
-    const where = step > 0 ? `at step ${step}%` : "before its first step";
+    const iteration = lastIteration(analysis);
+    // With weights the step reached; in A/B testing (a match and iterations, no weights) the iteration.
+    const where = step > 0 ? `at step ${step}%` : iteration ? `at A/B iteration ${iteration}` : "before its first step";
     return `Canary ${target.namespace}/${target.name} rolled back ${where}: ${rollbackReason(analysis)}` +
         (checks > 0 ? ` (${checks} failed checks)` : "") +
         `; the stable version ${target.stableImage ?? "(the primary's)"} keeps serving, ${target.image} does not.`;

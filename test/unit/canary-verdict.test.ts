@@ -5,7 +5,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { builtinModules } from "module";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import {
     CanaryStatus,
     CanaryTarget,
@@ -165,6 +167,9 @@ describe("the canary verdict: a release Flagger rolls back", () => {
             "Halt advancement no values found for custom metric: goship-p99-latency: no values found",
             "Rolling back goship.goship failed checks threshold reached 2"]));
         assert.match(rolledBackMessage(target, 5, 2, noValues), /rolled back at step 5%: no values found for custom metric: goship-p99-latency: no values found \(did the canary receive requests\?\) \(2 failed checks\)/);
+        const ab = canaryEvents(eventList([...analysisStart, "Advance goship.goship canary iteration 1/10", "Advance goship.goship canary iteration 2/10",
+            "Halt goship.goship advancement goship-error-rate 5.00 > 1"]));
+        assert.match(rolledBackMessage(target, 0, 2, ab), /rolled back at A\/B iteration 2\/10: gate goship-error-rate observed 5\.00 % > 1 %/);
         const deadline = canaryEvents(eventList([...analysisStart, "Rolling back goship.goship progress deadline exceeded canary deployment goship.goship not ready"]));
         assert.match(rolledBackMessage(target, 0, 0, deadline), /rolled back before its first step: Rolling back goship\.goship progress deadline exceeded canary deployment goship\.goship not ready; the stable/);
     });
@@ -260,6 +265,13 @@ describe("the CanaryVerdict provider", () => {
         assert.deepEqual(await canaryVerdictProvider.diff!("goship/goship", olds, { ...olds, timeoutSeconds: 60, summary: "steps 5→100 %" }),
             { changes: false, replaces: [], deleteBeforeReplace: false });
         assert.equal((await canaryVerdictProvider.diff!("goship/goship", olds, { ...olds, revision: "r2", image: "i2" })).changes, true);
+    });
+
+    it("serializes with Node built-ins only (the engine runs it without the project's node_modules)", async () => {
+        const { text } = await pulumi.runtime.serializeFunction(() => canaryVerdictProvider);
+        const required = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]))];
+        assert.ok(required.length > 0, text.slice(0, 200));
+        assert.deepEqual(required.filter((name) => !builtinModules.includes(name)), []);
     });
 
     it("replaces itself for another Canary: a first release there", async () => {

@@ -249,10 +249,25 @@ export function deploymentImages(deployment: unknown): string[] {
     return containers.map((container) => container.image ?? "");
 }
 
-async function look(client: Kubectl, target: CanaryTarget): Promise<{ canary: unknown; status?: CanaryStatus; events: CanaryEvent[] }> {
-    const canary = await client.get([`canaries.flagger.app/${target.name}`]);
-    const events = canaryEvents(await client.get(["events", "--field-selector", `involvedObject.kind=Canary,involvedObject.name=${target.name}`]));
-    return { canary, status: canaryStatus(canary), events };
+/** kubectl failures in a row a wait rides out: an analysis lasts minutes, the API server may blink meanwhile. */
+export const KUBECTL_RETRIES = 3;
+
+interface Look { canary?: unknown; status?: CanaryStatus; events: CanaryEvent[] }
+
+/** The Canary and its events; the previous look again after a failed kubectl, until KUBECTL_RETRIES in a row. */
+async function look(client: Kubectl, target: CanaryTarget, previous: Look & { failures?: number }): Promise<Look & { failures: number }> {
+    try {
+        const canary = await client.get([`canaries.flagger.app/${target.name}`]);
+        const events = canaryEvents(await client.get(["events", "--field-selector", `involvedObject.kind=Canary,involvedObject.name=${target.name}`]));
+        return { canary, status: canaryStatus(canary), events, failures: 0 };
+    } catch (error) {
+        const failures = (previous.failures ?? 0) + 1;
+        // No kubectl at all is not a blink.
+        if (failures >= KUBECTL_RETRIES || /^cannot run /.test((error as Error).message)) {
+            throw error;
+        }
+        return { ...previous, failures };
+    }
 }
 
 function noStatusError(target: CanaryTarget, seconds: number): Error {
@@ -268,10 +283,10 @@ function noStatusError(target: CanaryTarget, seconds: number): Error {
 export async function awaitCanaryInitialized(target: CanaryTarget, timing: Timing = { pollSeconds: POLL_SECONDS, noStatusSeconds: NO_STATUS_SECONDS },
     client: Kubectl = defaultKubectl(target)): Promise<string> {
     const started = Date.now();
-    let last: { status?: CanaryStatus; events: CanaryEvent[] } = { events: [] };
+    let last: Look & { failures?: number } = { events: [] };
     try {
         for (;;) {
-            last = await look(client, target);
+            last = await look(client, target, last);
             const status = last.status;
             if (status && (status.phase === "Initialized" || status.phase === "Succeeded")) {
                 return status.lastAppliedSpec;
@@ -305,10 +320,10 @@ export async function awaitCanaryVerdict(target: CanaryTarget, recorded: string 
     const started = Date.now();
     const watch: Watch = { recorded, analysed: new Set() };
     let step = 0;
-    let last: { canary?: unknown; status?: CanaryStatus; events: CanaryEvent[] } = { events: [] };
+    let last: Look & { failures?: number } = { events: [] };
     try {
         for (;;) {
-            last = await look(client, target);
+            last = await look(client, target, last);
             const status = last.status;
             const elapsed = (Date.now() - started) / 1000;
             if (status) {

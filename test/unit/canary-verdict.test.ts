@@ -213,6 +213,25 @@ describe("the canary verdict: no verdict", () => {
     });
 });
 
+describe("the canary verdict: kubectl failures", () => {
+    it("rides out a failed kubectl or two during a wait, not three in a row", async () => {
+        let calls = 0;
+        const flaky = (failFrom: number, failTo: number): Kubectl => ({
+            get: async (args) => {
+                calls++;
+                if (calls >= failFrom && calls <= failTo) {
+                    throw new Error("kubectl get canaries.flagger.app/goship failed (exit 1): connection refused");
+                }
+                return args[0] === "events" ? { items: [] } : canary({ status: { phase: "Initialized", lastAppliedSpec: "hashA" } });
+            },
+            close: () => {},
+        });
+        assert.equal(await awaitCanaryInitialized(target, fast, flaky(1, 2)), "hashA");
+        calls = 0;
+        await assert.rejects(awaitCanaryInitialized(target, fast, flaky(1, 3)), /connection refused/);
+    });
+});
+
 describe("the canary verdict: the first release", () => {
     it("waits for Initialized and records its hash; no analysis", async () => {
         const kubectl = fakeKubectl([

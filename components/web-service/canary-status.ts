@@ -238,9 +238,7 @@ export interface Timing {
     quietSeconds?: number;
 }
 
-export type KubectlFactory = (target: CanaryTarget) => Kubectl;
-
-const defaultKubectl: KubectlFactory = (target) => kubectl(target, `Canary ${target.namespace}/${target.name}`,
+const defaultKubectl = (target: CanaryTarget): Kubectl => kubectl(target, `Canary ${target.namespace}/${target.name}`,
     "install kubectl, or set GOSHIP_KUBECTL to one");
 
 /** The images of a Deployment's containers, e.g. the primary Flagger promotes to. */
@@ -249,7 +247,7 @@ export function deploymentImages(deployment: unknown): string[] {
     return containers.map((container) => container.image ?? "");
 }
 
-/** kubectl failures in a row a wait rides out: an analysis lasts minutes, the API server may blink meanwhile. */
+/** kubectl failures in a row that end a wait: an analysis lasts minutes, and the API server may blink meanwhile. */
 export const KUBECTL_RETRIES = 3;
 
 interface Look { canary?: unknown; status?: CanaryStatus; events: CanaryEvent[] }

@@ -78,11 +78,11 @@ export function canaryStatus(canary: unknown): CanaryStatus | undefined {
 /** The Canary's analysis interval in seconds (spec.analysis.interval, a Go duration; Flagger's floor is 10 s). */
 export function analysisIntervalSeconds(canary: unknown): number {
     const interval = (canary as { spec?: { analysis?: { interval?: unknown } } } | undefined)?.spec?.analysis?.interval;
-    const match = typeof interval === "string" ? /^(\d+)(s|m|h)$/.exec(interval) : null;
-    if (!match) {
+    if (typeof interval !== "string" || !/^(\d+(h|m|s))+$/.test(interval)) {
         return DEFAULT_INTERVAL_SECONDS;
     }
-    return Math.max(10, Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"]);
+    const seconds = [...interval.matchAll(/(\d+)(h|m|s)/g)].reduce((sum, [, n, u]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[u as "h" | "m" | "s"], 0);
+    return Math.max(10, seconds);
 }
 
 /**

@@ -249,7 +249,8 @@ describe("the canary verdict: the first release", () => {
             promotedMessage: "New revision detected, progressing canary analysis.",
         });
         assert.deepEqual([analysisIntervalSeconds({ spec: { analysis: { interval: "30s" } } }), analysisIntervalSeconds({ spec: { analysis: { interval: "2m" } } }),
-            analysisIntervalSeconds({ spec: { analysis: { interval: "5s" } } }), analysisIntervalSeconds({})], [30, 120, 10, 60]);
+            analysisIntervalSeconds({ spec: { analysis: { interval: "1m30s" } } }), analysisIntervalSeconds({ spec: { analysis: { interval: "5s" } } }),
+            analysisIntervalSeconds({})], [30, 120, 90, 10, 60]);
         assert.deepEqual(parseHalt("Halt goship.goship advancement goship-request-count 3.00 < 20"), { metric: "goship-request-count", value: "3.00", comparison: "<", threshold: "20" });
         assert.equal(parseHalt("Halt goship.goship advancement external check load-test failed timeout"), undefined);
         assert.deepEqual(canaryEvents({ items: [{ type: "Warning", message: "(combined from similar events): Halt goship.goship advancement goship-error-rate 2.00 > 1", lastTimestamp: "2026-12-03T12:00:00Z" }] })

@@ -36,6 +36,8 @@ export { dashboardModel } from "./dashboard";
 export { migrationJobName } from "./migration-job";
 export { webServiceDatabaseClients } from "./labels";
 export { createServiceNamespace } from "./namespace";
+export { CanaryVerdict, CanaryVerdictArgs, analysisSummary } from "./canary-verdict";
+export { awaitCanaryVerdict, rolledBackMessage } from "./canary-status";
 
 export class WebService extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;

@@ -3,10 +3,7 @@
 // `pulumi.com/waitFor: condition=Ready` only says "Resource has condition Ready=False (want True)" and then times
 // out; this names the trigger and KEDA's reason instead. Runs inside a dynamic provider, whose code Pulumi
 // serializes: Node built-ins only.
-import { spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { kubectl } from "../kubectl";
 
 export interface ScaledObjectTarget {
     namespace: string;
@@ -37,11 +34,6 @@ export interface KedaEvent {
 /** Ready must hold this long, with no Warning in between: KEDA keeps an old Ready=True until it re-reconciles a change. */
 export const SETTLE_SECONDS = 10;
 const POLL_SECONDS = 3;
-
-/** The kubectl executable: $GOSHIP_KUBECTL, else `kubectl` on PATH. */
-export function kubectlBinary(): string {
-    return process.env.GOSHIP_KUBECTL || "kubectl";
-}
 
 export function readyCondition(scaledObject: unknown): Condition | undefined {
     const conditions = (scaledObject as { status?: { conditions?: Condition[] } } | undefined)?.status?.conditions ?? [];
@@ -80,62 +72,13 @@ export function notReadyMessage(target: ScaledObjectTarget, ready: Condition | u
         ". Nothing scales on this trigger until it is fixed.";
 }
 
-interface Kubectl {
-    get(args: string[]): Promise<unknown>;
-    close(): void;
-}
-
-function kubectl(target: ScaledObjectTarget): Kubectl {
-    let file: string | undefined;
-    const connection: string[] = [];
-    if (target.kubeconfig !== undefined) {
-        if (/(^|\n)\s*(apiVersion|clusters|contexts)\s*:/.test(target.kubeconfig)) {
-            file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "goship-kubectl-")), "kubeconfig");
-            fs.writeFileSync(file, target.kubeconfig, { mode: 0o600 });
-            connection.push("--kubeconfig", file);
-        } else {
-            connection.push("--kubeconfig", target.kubeconfig);
-        }
-    }
-    if (target.context !== undefined) {
-        connection.push("--context", target.context);
-    }
-    return {
-        get: (args) => new Promise((resolve, reject) => {
-            const child = spawn(kubectlBinary(), [...connection, "--namespace", target.namespace, "get", ...args, "--output", "json"], { stdio: ["ignore", "pipe", "pipe"] });
-            let out = "";
-            let err = "";
-            child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-            child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-            child.on("error", (error) => reject(new Error(`cannot run ${kubectlBinary()} to read ScaledObject ${target.namespace}/${target.name}: ${error.message} ` +
-                "(install kubectl, set GOSHIP_KUBECTL to one, or set awaitReady false)")));
-            child.on("close", (code) => {
-                if (code !== 0) {
-                    reject(new Error(`${kubectlBinary()} get ${args.join(" ")} failed (exit ${code}): ${err.trim()}`));
-                    return;
-                }
-                try {
-                    resolve(JSON.parse(out));
-                } catch {
-                    reject(new Error(`${kubectlBinary()} get ${args.join(" ")} printed no JSON: ${out.slice(0, 200)}`));
-                }
-            });
-        }),
-        close: () => {
-            if (file !== undefined) {
-                fs.rmSync(path.dirname(file), { recursive: true, force: true });
-            }
-        },
-    };
-}
-
 /**
  * Resolves once the ScaledObject has been Ready for SETTLE_SECONDS with no new Warning event; rejects with
  * notReadyMessage when timeoutSeconds pass first, or at once when kubectl cannot read the object.
  */
 export async function awaitScaledObjectReady(target: ScaledObjectTarget, timing: { settleSeconds: number; pollSeconds: number } = { settleSeconds: SETTLE_SECONDS, pollSeconds: POLL_SECONDS }): Promise<void> {
     const now = Date.now;
-    const client = kubectl(target);
+    const client = kubectl(target, `ScaledObject ${target.namespace}/${target.name}`, "install kubectl, set GOSHIP_KUBECTL to one, or set awaitReady false");
     const started = now();
     const deadline = started + target.timeoutSeconds * 1000;
     let readySince: number | undefined;

@@ -16,6 +16,9 @@ import {
 /** The dynamic resource of goship's GoServiceImage: its outputs carry the pushed digest. */
 export const IMAGE_BUILD_TYPE = "pulumi-nodejs:dynamic/goship:GoServiceImageBuild";
 
+/** The dynamic resource of goship's canary delivery: an update is a release Flagger analyses (canary-verdict.ts). */
+export const CANARY_VERDICT_TYPE = "pulumi-nodejs:dynamic/goship:CanaryVerdict";
+
 /** Operations in the order a reviewer cares about, with the symbol the CLI uses. */
 const OPERATIONS: [op: string, symbol: string][] = [
     ["create", "+"],
@@ -67,6 +70,11 @@ export function renderPreviewSummary(digest: PreviewDigest, options: RenderOptio
     const images = imageChanges(changed);
     if (images.length > 0) {
         lines.push("#### Image digests", "", ...images.map((line) => `- ${line}`), "");
+    }
+
+    const canaries = canaryReleases(changed);
+    if (canaries.length > 0) {
+        lines.push("#### Canary releases", "", ...canaries.map((line) => `- ${line}`), "");
     }
 
     if (changed.length > 0) {
@@ -207,6 +215,30 @@ function imageChanges(steps: PreviewStep[]): string[] {
             const after = newValue(step, segments);
             const to = isUnknown(after) ? "new digest, known after the image build" : imageText(after);
             lines.push(`${type.split(":").pop()} \`${name}\`, container \`${String(containerName ?? match[3])}\`: ${imageText(before)} → ${to}`);
+        }
+    }
+    return lines;
+}
+
+/**
+ * What Flagger will do: an updated CanaryVerdict is a new revision, analysed step by step between the two images; a
+ * created one is a first release, which Flagger only initializes. Read from the verdict's inputs (its summary too).
+ */
+function canaryReleases(steps: PreviewStep[]): string[] {
+    const lines: string[] = [];
+    for (const step of steps) {
+        if (urnParts(step.urn).type !== CANARY_VERDICT_TYPE) {
+            continue;
+        }
+        const inputs = step.newState?.inputs ?? {};
+        const known = (value: unknown) => (typeof value === "string" && !isUnknown(value) ? value : undefined);
+        const where = `\`${known(inputs.namespace) ?? "(namespace known after update)"}/${known(inputs.name) ?? urnParts(step.urn).name}\``;
+        const summary = known(inputs.summary);
+        const after = isUnknown(inputs.image) ? "new digest, known after the image build" : imageText(inputs.image);
+        if (step.op === "update") {
+            lines.push(`canary analysis will run for ${where}: ${imageText(step.oldState?.inputs?.image)} → ${after}${summary ? ` (${summary})` : ""}`);
+        } else if (step.op === "create" || step.op === "replace") {
+            lines.push(`canary delivery starts for ${where} with ${after}; no analysis on the first release${summary ? ` (later releases: ${summary})` : ""}`);
         }
     }
     return lines;

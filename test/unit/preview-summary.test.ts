@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { PreviewFailedError, UsageError, checkPreview, main, parseArgs } from "../../scripts/preview-summary/cli";
-import { parseDigest, parsePropertyPath } from "../../scripts/preview-summary/preview-json";
+import { UNKNOWN_VALUE, parseDigest, parsePropertyPath } from "../../scripts/preview-summary/preview-json";
 import { renderPreviewSummary } from "../../scripts/preview-summary/render";
 
 const FIXTURES = path.resolve(__dirname, "..", "fixtures", "preview");
@@ -120,6 +120,42 @@ describe("preview summary: rendering", () => {
             }],
         }, { stack: "dev" });
         assert.equal(tableRow(markdown, "cm"), "| `~` update | `cm` | `kubernetes:core/v1:ConfigMap` | `data.q`: `a\\|b` → `a'b c` |");
+    });
+});
+
+describe("preview summary: canary releases", () => {
+    const urn = "urn:pulumi:local::goship::goship:index:WebService$pulumi-nodejs:dynamic/goship:CanaryVerdict::goship-canary-verdict";
+    const verdict = (image: unknown, extra: Record<string, unknown> = {}) => ({
+        namespace: "goship", name: "goship", revision: "r", timeoutSeconds: 900, image,
+        summary: "steps 5→20→100 %, P99 ≤ 800 ms, errors ≤ 1 %, ≥ 20 requests/step", ...extra,
+    });
+    const oldImage = `127.0.0.1:5000/goship@sha256:${"a".repeat(64)}`;
+    const newImage = `127.0.0.1:5000/goship@sha256:${"b".repeat(64)}`;
+
+    it("says an update runs an analysis, between which digests, with which steps and gates", () => {
+        const markdown = renderPreviewSummary({
+            steps: [{ op: "update", urn, oldState: { inputs: verdict(oldImage, { revision: "r1" }) }, newState: { inputs: verdict(newImage, { revision: "r2" }) } }],
+        }, { stack: "local" });
+        assert.ok(markdown.includes("#### Canary releases\n\n- canary analysis will run for `goship/goship`: `127.0.0.1:5000/goship@sha256:aaaaaaaaaaaa…` → " +
+            "`127.0.0.1:5000/goship@sha256:bbbbbbbbbbbb…` (steps 5→20→100 %, P99 ≤ 800 ms, errors ≤ 1 %, ≥ 20 requests/step)\n"), markdown);
+    });
+
+    it("says when the new digest is known only after the image build", () => {
+        const markdown = renderPreviewSummary({
+            steps: [{ op: "update", urn, oldState: { inputs: verdict(oldImage) }, newState: { inputs: verdict(UNKNOWN_VALUE, { revision: UNKNOWN_VALUE }) } }],
+        }, { stack: "local" });
+        assert.ok(markdown.includes("- canary analysis will run for `goship/goship`: `127.0.0.1:5000/goship@sha256:aaaaaaaaaaaa…` → new digest, known after the image build ("), markdown);
+    });
+
+    it("says a create is a first release, with no analysis", () => {
+        const markdown = renderPreviewSummary({ steps: [{ op: "create", urn, newState: { inputs: verdict(newImage) } }] }, { stack: "local" });
+        assert.ok(markdown.includes("- canary delivery starts for `goship/goship` with `127.0.0.1:5000/goship@sha256:bbbbbbbbbbbb…`; no analysis on the first release " +
+            "(later releases: steps 5→20→100 %, P99 ≤ 800 ms, errors ≤ 1 %, ≥ 20 requests/step)\n"), markdown);
+    });
+
+    it("has no canary section when no verdict changes", () => {
+        assert.ok(!render("local-go-edit-and-max-replicas.json").includes("Canary releases"));
+        assert.ok(!renderPreviewSummary({ steps: [{ op: "same", urn, newState: { inputs: verdict(newImage) } }] }, { stack: "local" }).includes("Canary releases"));
     });
 });
 

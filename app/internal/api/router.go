@@ -32,6 +32,7 @@ type Options struct {
 	TracerProvider    trace.TracerProvider        // nil: no tracing
 	FaultDelay        time.Duration               // see middleware.Fault
 	FaultErrorPercent int
+	Version           string // non-empty: every response carries X-Goship-Version (middleware.Version)
 	// Orders is the producer of POST /api/v1/orders; nil (KAFKA_BROKERS unset):
 	// no such route, a JSON 404 like any unknown path, rather than a 503
 	// that would invite clients to retry what can never succeed.
@@ -62,6 +63,9 @@ func NewRouter(opts Options) (*gin.Engine, error) {
 	// faults and recovery so they see the delays and the 500s these write.
 	traced := opts.TracerProvider != nil
 	r.Use(middleware.RequestID())
+	if opts.Version != "" {
+		r.Use(middleware.Version(opts.Version))
+	}
 	if traced {
 		r.Use(middleware.Tracing(opts.TracerProvider))
 	}

@@ -532,3 +532,18 @@ func assertJSONEqual(t *testing.T, got, want string) {
 		t.Errorf("body = %s, want %s", got, want)
 	}
 }
+
+// The version header is opt-in and, when on, on every response: the probes'
+// and the JSON 404's too, so a load generator can count any answer by version.
+func TestVersionHeader(t *testing.T) {
+	off := newFixture(t)
+	if got := off.do(httptest.NewRequest("GET", "/ping", nil)).Header().Get(middleware.VersionHeader); got != "" {
+		t.Errorf("without Version: %s = %q, want none", middleware.VersionHeader, got)
+	}
+	on := newFixture(t, func(o *Options) { o.Version = "1.2.3" })
+	for _, path := range []string{"/ping", "/readyz", "/no-such-route"} {
+		if got := on.do(httptest.NewRequest("GET", path, nil)).Header().Get(middleware.VersionHeader); got != "1.2.3" {
+			t.Errorf("GET %s: %s = %q, want 1.2.3", path, middleware.VersionHeader, got)
+		}
+	}
+}

@@ -42,6 +42,10 @@ type Config struct {
 	// Fault injection for tests: off (zero) unless set. Probes are exempt.
 	FaultDelay        time.Duration // added to every other public-port request
 	FaultErrorPercent int           // share of those requests answered 500
+
+	// VersionHeader adds X-Goship-Version to every response, so that a load
+	// generator can count responses by version during a canary release.
+	VersionHeader bool
 }
 
 // Lookup returns the value of an environment variable and whether it is set;
@@ -78,6 +82,7 @@ func Load(lookup Lookup) (Config, error) {
 		Tracing:            p.tracing(),
 		FaultDelay:         p.durationAtMost("FAULT_DELAY", 0, maxFaultDelay, "250ms"),
 		FaultErrorPercent:  p.integer("FAULT_ERROR_PERCENT", 0, 0, 100),
+		VersionHeader:      p.enum("VERSION_HEADER", "false", []string{"true", "false"}, "true or false") == "true",
 	}
 	cfg.UsersStore, cfg.Database = p.database()
 	cfg.Kafka, cfg.WorkerDrainTimeout = p.kafka()

@@ -80,6 +80,7 @@ func TestLoadValidValues(t *testing.T) {
 		}},
 		{"size limits", map[string]string{"MAX_HEADER_BYTES": "8192", "MAX_BODY_BYTES": "1024"}, func(c Config) bool { return c.MaxHeaderBytes == 8192 && c.MaxBodyBytes == 1024 }},
 		{"fault injection", map[string]string{"FAULT_DELAY": "1m", "FAULT_ERROR_PERCENT": "100"}, func(c Config) bool { return c.FaultDelay == time.Minute && c.FaultErrorPercent == 100 }},
+		{"version header", map[string]string{"VERSION_HEADER": "TRUE"}, func(c Config) bool { return c.VersionHeader }},
 		{"sampler and ratio", map[string]string{"OTEL_TRACES_SAMPLER": "ParentBased_TraceIDRatio", "OTEL_TRACES_SAMPLER_ARG": "0.25"}, func(c Config) bool {
 			return c.Tracing.Sampler == "parentbased_traceidratio" && c.Tracing.SamplerRatio == 0.25
 		}},
@@ -128,6 +129,7 @@ var invalidCases = []struct{ Key, Value, Message string }{
 	{"FAULT_DELAY", "2m", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "2m"`},
 	{"FAULT_DELAY", "-1ms", `FAULT_DELAY: expected a Go duration from 0s to 1m0s such as "250ms", got "-1ms"`},
 	{"FAULT_ERROR_PERCENT", "101", `FAULT_ERROR_PERCENT: expected an integer from 0 to 100, got "101"`},
+	{"VERSION_HEADER", "yes", `VERSION_HEADER: expected true or false, got "yes"`},
 	{"USERS_STORE", "sqlite", `USERS_STORE: expected postgres or memory, got "sqlite"`},
 	{"DATABASE_URL", "postgres://db:5432", `DATABASE_URL: expected a postgres:// or postgresql:// URL with a host and a database name such as postgres://goship@db:5432/goship, got "postgres://db:5432"`},
 	{"DB_MAX_CONNS", "0", `DB_MAX_CONNS: expected an integer from 1 to 100, got "0"`},

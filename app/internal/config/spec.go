@@ -83,6 +83,8 @@ var Variables = []Variable{
 		Min: bound(0), Max: bound(int64(maxFaultDelay)), Expected: "a Go duration from 0s to 1m0s such as \"250ms\""},
 	{Name: "FAULT_ERROR_PERCENT", Kind: KindInteger, Default: "0", Description: "tests only: percentage of public requests but the probes answered 500; 0 = off",
 		Min: bound(0), Max: bound(100), Expected: "an integer from 0 to 100"},
+	enum("VERSION_HEADER", "false", "true: every response carries X-Goship-Version: <the build's version>, to count responses by version in a canary release",
+		[]string{"true", "false"}, "true or false"),
 	// The users store (database.go).
 	enum("USERS_STORE", StorePostgres, "postgres, or memory: a bounded map per process for development (lost on restart, not shared by replicas)",
 		[]string{StorePostgres, StoreMemory}, expectedStore),

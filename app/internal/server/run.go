@@ -89,6 +89,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, droppedLog
 		FaultErrorPercent: cfg.FaultErrorPercent,
 		Orders:            ordersProducer,
 	}
+	if cfg.VersionHeader {
+		options.Version = version
+	}
 	if cfg.FaultDelay > 0 || cfg.FaultErrorPercent > 0 {
 		logger.Warn("fault injection is on: public requests other than the probes are delayed or fail on purpose",
 			slog.String("fault_delay", cfg.FaultDelay.String()), slog.Int("fault_error_percent", cfg.FaultErrorPercent))

@@ -111,21 +111,21 @@ function checkMatch(checks: Checks, delivery: CanaryDeliveryArgs, router: string
     }
     const header = match.header === undefined ? undefined : checks.fields(key(at, "header"), match.header, HEADER_FIELDS, "a header match");
     if (header) {
-        checks.check(key(at, "header.name"), header.name, DELIVERY_RULES.headerName, { required: true });
+        checks.check(key(key(at, "header"), "name"), header.name, DELIVERY_RULES.headerName, { required: true });
         if ((header.value === undefined) === (header.regex === undefined)) {
             checks.add(key(at, "header"), "exactly one of value (exact) and regex (RE2)", header.value === undefined ? "neither" : "both");
         }
-        checks.check(key(at, "header.value"), header.value, DELIVERY_RULES.headerValue);
+        checks.check(key(key(at, "header"), "value"), header.value, DELIVERY_RULES.headerValue);
         if (header.regex !== undefined && !isRegex(header.regex)) {
-            checks.add(key(at, "header.regex"), "an RE2 regular expression", JSON.stringify(header.regex));
+            checks.add(key(key(at, "header"), "regex"), "an RE2 regular expression", JSON.stringify(header.regex));
         }
     }
     const cookie = match.cookie === undefined ? undefined : checks.fields(key(at, "cookie"), match.cookie, COOKIE_FIELDS, "a cookie match");
     if (cookie) {
-        checks.check(key(at, "cookie.name"), cookie.name, DELIVERY_RULES.cookieName, { required: true });
-        if (checks.check(key(at, "cookie.value"), cookie.value, DELIVERY_RULES.cookieValue, { required: true }) &&
+        checks.check(key(key(at, "cookie"), "name"), cookie.name, DELIVERY_RULES.cookieName, { required: true });
+        if (checks.check(key(key(at, "cookie"), "value"), cookie.value, DELIVERY_RULES.cookieValue, { required: true }) &&
             router === "nginx" && cookie.value !== NGINX_CANARY_COOKIE_VALUE) {
-            checks.add(key(at, "cookie.value"), (n) => `"${NGINX_CANARY_COOKIE_VALUE}" with ${n("delivery.router")} nginx ` +
+            checks.add(key(key(at, "cookie"), "value"), (n) => `"${NGINX_CANARY_COOKIE_VALUE}" with ${n("delivery.router")} nginx ` +
                 "(ingress-nginx's canary-by-cookie sends a request to the canary only when the cookie's value is that)", JSON.stringify(cookie.value));
         }
     }

@@ -3,7 +3,7 @@
 import { DNS_LABEL } from "../validation/kubernetes-names";
 import { Checks, fieldsOf, integer, isRecord, key, matching, oneOf, rule } from "../validation/rules";
 import { LARGEST_LATENCY_BUCKET_MS, SERVICE_RULES as R } from "./rules";
-import { CANARY_ROUTERS, CanaryDeliveryArgs, CanaryGateArgs, CanaryMatchArgs, DELIVERY_KINDS, IngressArgs, WebServiceArgs } from "./types";
+import { CANARY_ROUTERS, CanaryDeliveryArgs, CanaryGateArgs, CanaryMatchArgs, DELIVERY_KINDS, WebServiceArgs } from "./types";
 
 const FIELDS = {
     rolling: ["kind"],
@@ -17,8 +17,6 @@ const MATCH_FIELDS = fieldsOf<CanaryMatchArgs>({ header: true, cookie: true });
 const HEADER_FIELDS = ["name", "value", "regex"];
 const COOKIE_FIELDS = ["name", "value"];
 const GATEWAY_FIELDS = ["name", "namespace"];
-/** The Ingress fields a Gateway API or Istio route can carry: only the host (TLS and classes are the Gateway's). */
-const ROUTE_INGRESS_FIELDS: readonly (keyof IngressArgs)[] = ["host"];
 /** ingress-nginx routes a canary-by-cookie request to the canary only when the cookie's value is this. */
 export const NGINX_CANARY_COOKIE_VALUE = "always";
 
@@ -165,12 +163,17 @@ function checkRoute(checks: Checks, args: Omit<WebServiceArgs, "provider" | "ima
         checks.check(key(at, "name"), delivery.gateway.name, R.secretName, { required: true });
         checks.check(key(at, "namespace"), delivery.gateway.namespace, DNS_LABEL, { required: true });
     }
-    // The Ingress becomes the route's host; no Ingress is created, so what only an Ingress means is refused.
+    // The Ingress becomes the route's host; no Ingress is created, so what only an Ingress means is refused (its
+    // pathType and skipAwait mean nothing for every path of a route that is not awaited).
     if (isRecord(args.ingress)) {
-        for (const field of Object.keys(args.ingress) as (keyof IngressArgs)[]) {
-            if (ROUTE_INGRESS_FIELDS.includes(field) || args.ingress[field] === undefined || (field === "path" && args.ingress.path === "/")) {
-                continue;
-            }
+        const ingress = args.ingress;
+        const meaningful: Record<string, boolean> = {
+            className: ingress.className !== undefined,
+            tls: ingress.tls !== undefined,
+            annotations: Object.keys(ingress.annotations ?? {}).length > 0,
+            path: ingress.path !== undefined && ingress.path !== "/",
+        };
+        for (const field of Object.keys(meaningful).filter((name) => meaningful[name])) {
             checks.add(key("ingress", field), (n) => `unset with ${n("delivery.router")} ${router} (no Ingress is created: Flagger's route serves ` +
                 `${n("ingress.host")} on every path of the Gateway, whose listeners hold TLS and the class)`, "a value");
         }

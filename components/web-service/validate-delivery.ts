@@ -65,6 +65,15 @@ export function checkDelivery(checks: Checks, args: Omit<WebServiceArgs, "provid
             checks.check(key(at("gates"), field), (delivery.gates as Record<string, unknown>)[field], DELIVERY_RULES[field as keyof CanaryGateArgs]);
         }
     }
+    if (args.production === true) {
+        // The defaults suit a demo; a production service states what its users may be made to suffer (the policy
+        // pack's production-canary-gates checks the Canary too).
+        for (const field of ["maxP99LatencyMs", "maxErrorPercent"] as const) {
+            if ((isRecord(delivery.gates) ? delivery.gates[field] : undefined) === undefined) {
+                checks.add(key(at("gates"), field), "a value chosen for a production service (the default is a demo's)", "nothing");
+            }
+        }
+    }
     checkMatch(checks, delivery, router);
     checkRoute(checks, args, delivery, router);
 

@@ -8,6 +8,7 @@ import { PRODUCTION_ANNOTATION } from "../../components/defaults";
 import { WebService, WebServiceArgs } from "../../components/web-service";
 import { CANARY_QUERIES } from "../../components/web-service/metric-templates";
 import { ProgramRun, RecordedResource, ofType, runProgram, single } from "../helpers/mocks";
+import { policyNames, runPolicies } from "../helpers/policy-harness";
 
 const IMAGE = `registry.example.com/team/orders@sha256:${"c".repeat(64)}`;
 const HPA: WebServiceArgs["autoscaling"] = { kind: "hpa", minReplicas: 2, maxReplicas: 6 };
@@ -205,7 +206,7 @@ describe("WebService delivery: canary", () => {
     });
 
     it("marks a production Canary like its Deployment", async () => {
-        const run = await canaryArgs({}, {
+        const run = await canaryArgs({ gates: { maxP99LatencyMs: 500, maxErrorPercent: 1 } }, {
             production: true, ingress: { host: "orders.example.com" },
             database: { connectionSecret: { name: "orders-database", key: "DATABASE_URL" } },
         });
@@ -263,5 +264,29 @@ describe("WebService delivery: refused arguments", () => {
         assert.match(regex.error?.message ?? "", /delivery\.match\.header\.regex: expected an RE2 regular expression, got "\("/);
         const rolling = await deploy({ delivery: { kind: "rolling", stepWeights: [5] } as never });
         assert.match(rolling.error?.message ?? "", /delivery\.stepWeights: expected a field of a rolling delivery: kind, got an unknown field/);
+    });
+});
+
+describe("WebService delivery: production", () => {
+    const production = { production: true, ingress: { host: "orders.example.com" }, database: { connectionSecret: { name: "orders-database", key: "DATABASE_URL" } } };
+
+    it("refuses a production canary that leaves its latency and error gates to the defaults", async () => {
+        const run = await canaryArgs({ gates: { minRequests: 50 } }, production);
+        assert.deepEqual(run.error?.message.split("\n").slice(1), [
+            "  - delivery.gates.maxP99LatencyMs: expected a value chosen for a production service (the default is a demo's), got nothing",
+            "  - delivery.gates.maxErrorPercent: expected a value chosen for a production service (the default is a demo's), got nothing",
+        ]);
+    });
+
+    it("passes the policy pack with its gates set, and the pack catches a Canary stripped of them", async () => {
+        const run = await canaryArgs({ gates: { maxP99LatencyMs: 500, maxErrorPercent: 0.5 } }, production);
+        assert.equal(run.error, undefined, run.error?.message);
+        const resources = run.resources.map((resource) => ({ type: resource.type, props: resource.inputs, name: resource.name }));
+        // Its PDB's matchExpressions cover the Deployment's pods, its Canary has the gates.
+        assert.deepEqual(policyNames(runPolicies(resources)), []);
+        const stripped = resources.map((resource) => resource.type === CANARY
+            ? { ...resource, props: { ...resource.props, spec: { ...resource.props.spec, analysis: { ...resource.props.spec.analysis, metrics: [] } } } }
+            : resource);
+        assert.ok(policyNames(runPolicies(stripped)).includes("production-canary-gates"));
     });
 });

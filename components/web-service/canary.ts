@@ -1,10 +1,14 @@
 // The Flagger Canary that releases the service's Deployment (docs/gray-release.md). Flagger owns what it creates
 // from it: the `-primary` Deployment and its autoscaler, the Services `<name>`, `-primary` and `-canary`, the route
 // (HTTPRoute, VirtualService or canary Ingress) and the replicas of the Deployment this component declares.
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTION_ANNOTATION } from "../defaults";
+import type { KubernetesConnection } from "../kubernetes-provider";
+import { CanaryVerdict } from "./canary-verdict";
 import { ChildOptions, ObjectMeta } from "./child-options";
-import { CANARY_GATES, CanaryGate, metricTemplateName } from "./metric-templates";
+import { CANARY_GATES, CanaryGate, createMetricTemplates, metricTemplateName } from "./metric-templates";
 import { SCRAPE_INTERVAL_SECONDS } from "./service-monitor";
 import { CanaryDeliverySettings, CanaryRouter, WebServiceSettings } from "./types";
 
@@ -21,6 +25,42 @@ export interface CanaryTargets {
     /** nginx: the service's Ingress, which Flagger copies into a canary Ingress. */
     ingress?: k8s.networking.v1.Ingress;
     templates: Record<CanaryGate, k8s.apiextensions.CustomResource>;
+}
+
+/** What a release is: the pod template Flagger analyses a change of, and the image it brings. */
+export interface CanaryRelease {
+    image: pulumi.Input<string>;
+    podTemplate: k8s.types.input.core.v1.PodTemplateSpec;
+    /** How the verdict reaches the cluster (createKubernetesProvider's); unset: kubectl's defaults. */
+    connection?: KubernetesConnection;
+}
+
+/**
+ * The gates, the Canary, and the verdict `pulumi up` waits for. Only a new pod template is a release Flagger
+ * analyses: anything else leaves the revision as it was, so the verdict has no update and waits for nothing.
+ */
+export function createCanaryRelease(
+    meta: ObjectMeta,
+    settings: CanarySettings,
+    targets: Omit<CanaryTargets, "templates">,
+    release: CanaryRelease,
+    opts: ChildOptions,
+): CanaryVerdict {
+    const templates = createMetricTemplates(meta, settings.delivery, opts);
+    const canary = createCanary(meta, settings, { ...targets, templates }, opts);
+    if (release.connection === undefined) {
+        pulumi.log.warn(`WebService ${meta.name}: the provider was not made by createKubernetesProvider, so Flagger's verdict is read ` +
+            "with kubectl's default kubeconfig and context", opts.parent);
+    }
+    return new CanaryVerdict(`${meta.name}-canary-verdict`, {
+        namespace: meta.namespace,
+        name: meta.name,
+        revision: pulumi.output(release.podTemplate).apply((template) => createHash("sha256").update(JSON.stringify(template)).digest("hex")),
+        image: release.image,
+        timeoutSeconds: verdictTimeoutSeconds(settings),
+        kubeconfig: release.connection?.kubeconfig,
+        context: release.connection?.context,
+    }, { parent: opts.parent, dependsOn: [targets.deployment, canary] });
 }
 
 type CanarySettings = Pick<WebServiceSettings, "production" | "servicePort" | "ingress" | "autoscaling" | "rollout"> & { delivery: CanaryDeliverySettings };

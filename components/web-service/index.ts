@@ -1,7 +1,6 @@
 // WebService: everything a production Go HTTP service needs on Kubernetes, one concern per file.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { kafkaEgressRules } from "../kafka/egress";
 import { createKafkaSecret } from "../kafka/secret";
 import { connectionOf, renderedTo } from "../kubernetes-provider";
@@ -9,8 +8,7 @@ import { refuseProblems } from "../validation/problems";
 import { createAlertWebhookSecret, createAlertmanagerConfig } from "./alert-delivery";
 import { ChildOptions, ObjectMeta, applyAnnotations } from "./child-options";
 import { createDashboardConfigMap } from "./dashboard";
-import { CanaryVerdict } from "./canary-verdict";
-import { createCanary, verdictTimeoutSeconds } from "./canary";
+import { createCanaryRelease } from "./canary";
 import { createDeployment, podTemplate } from "./deployment";
 import { createEnvConfigMap, createEnvSecret, createPullSecret } from "./env-objects";
 import { createHpa } from "./hpa";
@@ -24,7 +22,6 @@ import { createMigrationNetworkPolicy, createNetworkPolicy } from "./network-pol
 import { createPodDisruptionBudget } from "./pdb";
 import { guaranteedReplicas, resolveSettings } from "./resolve";
 import { createMetricsService, createService } from "./service";
-import { createMetricTemplates } from "./metric-templates";
 import { createServiceAccount } from "./service-account";
 import { createServiceMonitor } from "./service-monitor";
 import { createPrometheusRule } from "./slo-rules";
@@ -122,23 +119,11 @@ export class WebService extends pulumi.ComponentResource {
                 break;
         }
         if (delivery.kind === "canary" && autoscaler) {
-            const templates = createMetricTemplates(meta, delivery, child);
-            const canaryResource = createCanary(meta, { ...settings, delivery }, { deployment: this.deployment, autoscaler, ingress, templates }, child);
-            const connection = connectionOf(args.provider);
-            if (connection === undefined) {
-                pulumi.log.warn(`WebService ${name}: the provider was not made by createKubernetesProvider, so Flagger's verdict is read ` +
-                    "with kubectl's default kubeconfig and context", this);
-            }
-            new CanaryVerdict(`${name}-canary-verdict`, {
-                namespace,
-                name,
-                // Only a new pod template is a release Flagger analyses; anything else changes no revision and waits for nothing.
-                revision: pulumi.output(podTemplate(meta, settings, podInputs)).apply((template) => createHash("sha256").update(JSON.stringify(template)).digest("hex")),
+            createCanaryRelease(meta, { ...settings, delivery }, { deployment: this.deployment, autoscaler, ingress }, {
                 image: args.image,
-                timeoutSeconds: verdictTimeoutSeconds({ ...settings, delivery }),
-                kubeconfig: connection?.kubeconfig,
-                context: connection?.context,
-            }, { parent: this, dependsOn: [this.deployment, canaryResource] });
+                podTemplate: podTemplate(meta, settings, podInputs),
+                connection: connectionOf(args.provider),
+            }, child);
         }
         if (guaranteedReplicas(settings) >= 2) {
             createPodDisruptionBudget(meta, child, { canary });

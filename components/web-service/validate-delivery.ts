@@ -78,7 +78,8 @@ export function checkDelivery(checks: Checks, args: Omit<WebServiceArgs, "provid
     checkRoute(checks, args, delivery, router);
 
     const scaling = args.autoscaling?.kind ?? "none";
-    if (scaling !== "hpa" && scaling !== "keda") {
+    // An unknown kind is reported by the autoscaling checks already.
+    if (scaling === "none") {
         checks.add("autoscaling.kind", (n) => `hpa or keda with ${n(at("kind"))} canary (Flagger owns the Deployment's replicas and scales ` +
             "the primary by the autoscaler it copies; a fixed count is hpa with minReplicas = maxReplicas)", JSON.stringify(scaling));
     }

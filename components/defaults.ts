@@ -205,6 +205,22 @@ export const DEFAULTS = {
     kafka: {
         tls: false,
     },
+    delivery: {
+        kind: "rolling",
+        /** WebService's canary delivery (Flagger). */
+        canary: {
+            router: "gatewayapi",
+            stepWeights: [5, 20, 100],
+            stepIntervalSeconds: 60,
+            failedChecks: 2,
+            prometheusAddress: "http://prometheus.monitoring:9090",
+            gates: {
+                maxP99LatencyMs: 800,
+                maxErrorPercent: 1,
+                minRequests: 20,
+            },
+        },
+    },
     worker: {
         /** Suffix of the worker's name after the service's, in the stack config. */
         nameSuffix: "-worker",

@@ -9,6 +9,7 @@ import { podSecurityRestricted } from "./policies/pod-security";
 import { productionGuaranteedPods } from "./policies/production-guaranteed-pods";
 import { productionIngressTls } from "./policies/production-ingress-tls";
 import { productionNoFaultInjection } from "./policies/production-no-fault-injection";
+import { productionCanaryGates } from "./policies/production-canary-gates";
 import { productionAuthenticatedKafka } from "./policies/production-authenticated-kafka";
 import { productionDatabaseProtection } from "./policies/production-database-protection";
 import { productionPodDisruptionBudget } from "./policies/production-pdb";
@@ -30,5 +31,6 @@ export const POLICIES: Policies = [
     productionPersistentUsers,
     productionDatabaseProtection,
     productionAuthenticatedKafka,
+    productionCanaryGates,
     ecrScanOnPushAndImmutableTags,
 ];

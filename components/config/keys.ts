@@ -11,7 +11,7 @@ import { ACR_ENDPOINTS, ECR_ENCRYPTIONS, REGISTRY_RULES, REGISTRY_TYPES } from "
 import { Rule } from "../validation/rules";
 import { DATABASE_RULES as DB } from "../database/rules";
 import { SERVICE_RULES as S } from "../web-service/rules";
-import { AUTOSCALING_KINDS, LOG_LEVELS, PATH_TYPES } from "../web-service/types";
+import { AUTOSCALING_KINDS, CANARY_ROUTERS, LOG_LEVELS, PATH_TYPES } from "../web-service/types";
 import { KAFKA_MECHANISMS } from "../kafka/types";
 
 /** Pulumi project-config types; structured keys (maps, lists of objects) have no engine-level type. */
@@ -29,6 +29,7 @@ export const GROUPS = {
     observability: "Observability (docs/observability.md)",
     database: "Database (docs/database.md)",
     kafka: "Kafka and the worker (docs/workers.md)",
+    delivery: "Gray release (docs/gray-release.md)",
 } as const;
 
 export interface ConfigKeyDef {
@@ -57,6 +58,7 @@ export interface ConfigKeyDef {
 const D = DEFAULTS;
 const W = D.workload;
 const A = D.autoscaling;
+const C = D.delivery.canary;
 const registryIs = (...is: string[]) => ({ key: "registryType", is });
 const autoscalingIs = (...is: string[]) => ({ key: "autoscaling", is });
 const ingressOn = { key: "ingressEnabled", is: [true] };
@@ -188,6 +190,14 @@ export const CONFIG_KEYS = {
             `activationLagThreshold (default ${D.worker.activationLagThreshold}), pollingIntervalSeconds, cooldownSeconds, scaleDownStabilizationSeconds (default ${D.worker.scaleDownStabilizationSeconds}), ` +
             `drainTimeoutSeconds (default ${D.worker.drainTimeoutSeconds}), awaitReady (default ${D.worker.awaitReady}), readyTimeoutSeconds (default ${D.worker.readyTimeoutSeconds}), resources, logLevel, faultInjection: {delayMs}}. ` +
             "Unset: no worker.",
+    },
+    delivery: {
+        type: "map", group: "delivery", arg: "service.delivery",
+        description: `How a new version reaches the users: {kind: rolling} (default) or {kind: canary, …} by Flagger (needs autoscaling hpa or keda and serviceMonitor): ` +
+            `{router: ${CANARY_ROUTERS.join("|")} (default ${C.router}), gateway: {name, namespace} (gatewayapi, istio), stepWeights (default [${C.stepWeights.join(", ")}]), ` +
+            `stepIntervalSeconds (default ${C.stepIntervalSeconds}), failedChecks (default ${C.failedChecks}), gates: {maxP99LatencyMs (default ${C.gates.maxP99LatencyMs}), ` +
+            `maxErrorPercent (default ${C.gates.maxErrorPercent}), minRequests (default ${C.gates.minRequests})}, match: {header: {name, value or regex}, cookie: {name, value}} (A/B instead of stepWeights), ` +
+            `prometheusAddress (default ${C.prometheusAddress})}. With gatewayapi or istio ingressHost is the route's host and no Ingress is created.`,
     },
     forceApply: { type: "boolean", group: "network", default: D.forceApply, arg: "service.forceApply", description: "Take over objects another stack or tool applied (server-side apply force, pulumi.com/patchForce): for a local cluster that may hold objects of a lost stack state." },
 } as const satisfies Record<string, ConfigKeyDef>;

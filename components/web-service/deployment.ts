@@ -87,11 +87,13 @@ export function createDeployment(
                 ...meta.annotations,
                 "pulumi.com/timeoutSeconds": String(settings.rollout.timeoutSeconds),
                 ...(settings.production ? { [PRODUCTION_ANNOTATION]: "true" } : {}),
+                // With a canary Flagger scales this Deployment to 0 and serves a copy; the verdict waits instead.
+                ...(settings.delivery.kind === "canary" ? { "pulumi.com/skipAwait": "true" } : {}),
             },
         },
         spec: {
             // An autoscaler owns the count: declaring it too would fight the HPA/KEDA (a server-side-apply
-            // conflict on every update).
+            // conflict on every update). A canary always has one, and Flagger scales this Deployment to 0 besides.
             replicas: settings.autoscaling.kind === "none" ? settings.autoscaling.replicas : undefined,
             revisionHistoryLimit: settings.rollout.revisionHistoryLimit,
             selector: { matchLabels: selector },
@@ -99,53 +101,59 @@ export function createDeployment(
                 type: "RollingUpdate",
                 rollingUpdate: { maxSurge: intOrPercent(settings.rollout.maxSurge), maxUnavailable: intOrPercent(settings.rollout.maxUnavailable) },
             },
-            template: {
-                metadata: {
-                    labels: meta.labels,
-                    annotations: {
-                        "prometheus.io/scrape": "true",
-                        "prometheus.io/port": String(APP_CONTRACT.adminPort),
-                        "prometheus.io/path": APP_CONTRACT.metricsPath,
-                    },
-                },
-                spec: {
-                    serviceAccountName: inputs.serviceAccountName,
-                    automountServiceAccountToken: false,
-                    enableServiceLinks: false,
-                    terminationGracePeriodSeconds: terminationGracePeriodSeconds(settings),
-                    securityContext: POD_SECURITY_CONTEXT,
-                    imagePullSecrets: inputs.pullSecretName ? [{ name: inputs.pullSecretName }] : undefined,
-                    topologySpreadConstraints: topologySpread(settings, selector),
-                    containers: [{
-                        name: "app",
-                        image: inputs.image,
-                        imagePullPolicy: "IfNotPresent",
-                        ports: [
-                            { name: "http", containerPort: APP_CONTRACT.httpPort, protocol: "TCP" },
-                            { name: "admin", containerPort: APP_CONTRACT.adminPort, protocol: "TCP" },
-                        ],
-                        env: [
-                            ...containerEnv(settings, meta, inputs.databaseSecret),
-                            ...(inputs.kafka ? kafkaEnv(inputs.kafka.args, inputs.kafka.secretName) : []),
-                        ],
-                        envFrom: envFromSources(inputs),
-                        resources: containerResources(settings),
-                        // Startup allows a slow first start without making liveness lenient afterwards.
-                        startupProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 1, failureThreshold: 30 }),
-                        livenessProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
-                        readinessProbe: httpProbe(APP_CONTRACT.readinessPath, { periodSeconds: 2, failureThreshold: 2 }),
-                        lifecycle: settings.shutdown.preStopSleepSeconds > 0
-                            // The native sleep action: the image has no shell or sleep binary.
-                            ? { preStop: { sleep: { seconds: settings.shutdown.preStopSleepSeconds } } }
-                            : undefined,
-                        securityContext: RESTRICTED_CONTAINER_SECURITY,
-                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                    }],
-                    volumes: [TMP_VOLUME],
-                },
-            },
+            template: podTemplate(meta, settings, inputs),
         },
     }, opts);
+}
+
+/** The pods' template: with a canary, its hash is the release the verdict waits for (a change = an analysis). */
+export function podTemplate(meta: ObjectMeta, settings: WebServiceSettings, inputs: DeploymentInputs): k8s.types.input.core.v1.PodTemplateSpec {
+    const selector = selectorLabels(meta.name);
+    return {
+        metadata: {
+            labels: meta.labels,
+            annotations: {
+                "prometheus.io/scrape": "true",
+                "prometheus.io/port": String(APP_CONTRACT.adminPort),
+                "prometheus.io/path": APP_CONTRACT.metricsPath,
+            },
+        },
+        spec: {
+            serviceAccountName: inputs.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: terminationGracePeriodSeconds(settings),
+            securityContext: POD_SECURITY_CONTEXT,
+            imagePullSecrets: inputs.pullSecretName ? [{ name: inputs.pullSecretName }] : undefined,
+            topologySpreadConstraints: topologySpread(settings, selector),
+            containers: [{
+                name: "app",
+                image: inputs.image,
+                imagePullPolicy: "IfNotPresent",
+                ports: [
+                    { name: "http", containerPort: APP_CONTRACT.httpPort, protocol: "TCP" },
+                    { name: "admin", containerPort: APP_CONTRACT.adminPort, protocol: "TCP" },
+                ],
+                env: [
+                    ...containerEnv(settings, meta, inputs.databaseSecret),
+                    ...(inputs.kafka ? kafkaEnv(inputs.kafka.args, inputs.kafka.secretName) : []),
+                ],
+                envFrom: envFromSources(inputs),
+                resources: containerResources(settings),
+                // Startup allows a slow first start without making liveness lenient afterwards.
+                startupProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 1, failureThreshold: 30 }),
+                livenessProbe: httpProbe(APP_CONTRACT.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
+                readinessProbe: httpProbe(APP_CONTRACT.readinessPath, { periodSeconds: 2, failureThreshold: 2 }),
+                lifecycle: settings.shutdown.preStopSleepSeconds > 0
+                    // The native sleep action: the image has no shell or sleep binary.
+                    ? { preStop: { sleep: { seconds: settings.shutdown.preStopSleepSeconds } } }
+                    : undefined,
+                securityContext: RESTRICTED_CONTAINER_SECURITY,
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            }],
+            volumes: [TMP_VOLUME],
+        },
+    };
 }
 
 function httpProbe(path: string, timing: { periodSeconds: number; failureThreshold: number }): k8s.types.input.core.v1.Probe {

@@ -3,12 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kafkaEgressRules } from "../kafka/egress";
 import { createKafkaSecret } from "../kafka/secret";
-import { renderedTo } from "../kubernetes-provider";
+import { connectionOf, renderedTo } from "../kubernetes-provider";
 import { refuseProblems } from "../validation/problems";
 import { createAlertWebhookSecret, createAlertmanagerConfig } from "./alert-delivery";
 import { ChildOptions, ObjectMeta, applyAnnotations } from "./child-options";
 import { createDashboardConfigMap } from "./dashboard";
-import { createDeployment } from "./deployment";
+import { createCanaryRelease } from "./canary";
+import { createDeployment, podTemplate } from "./deployment";
 import { createEnvConfigMap, createEnvSecret, createPullSecret } from "./env-objects";
 import { createHpa } from "./hpa";
 import { createIngress, ingressUrl } from "./ingress";
@@ -20,12 +21,12 @@ import { createMigrationJob } from "./migration-job";
 import { createMigrationNetworkPolicy, createNetworkPolicy } from "./network-policy";
 import { createPodDisruptionBudget } from "./pdb";
 import { guaranteedReplicas, resolveSettings } from "./resolve";
-import { createService } from "./service";
+import { createMetricsService, createService } from "./service";
 import { createServiceAccount } from "./service-account";
 import { createServiceMonitor } from "./service-monitor";
 import { createPrometheusRule } from "./slo-rules";
 import { WebServiceArgs } from "./types";
-import { webServiceProblems } from "./validate";
+import { routedByGateway, webServiceProblems } from "./validate";
 
 export * from "./types";
 export { guaranteedReplicas, resolveSettings, terminationGracePeriodSeconds } from "./resolve";
@@ -97,33 +98,49 @@ export class WebService extends pulumi.ComponentResource {
             : undefined;
         this.deployment = createDeployment(meta, settings, podInputs, { ...child, dependsOn: migration ? [migration] : [] });
 
-        const service = createService(meta, { servicePort: settings.servicePort, exposeAdmin: settings.serviceMonitor }, child);
-        if (settings.ingress) {
-            createIngress(meta, settings.ingress, { serviceName: service.metadata.name, port: settings.servicePort }, child);
+        const delivery = settings.delivery;
+        const canary = delivery.kind === "canary";
+        // With a canary Flagger creates the Service `<name>` (and -primary, -canary) from the Canary; the admin port
+        // is scraped through a Service of its own.
+        const serviceName = canary ? pulumi.output(name) : createService(meta, { servicePort: settings.servicePort, exposeAdmin: settings.serviceMonitor }, child).metadata.name;
+        if (canary && settings.serviceMonitor) {
+            createMetricsService(meta, child);
         }
+        // A Gateway API or Istio canary has no Ingress: Flagger's route serves its host (validate-delivery.ts).
+        const ingress = settings.ingress && !routedByGateway(settings)
+            ? createIngress(meta, settings.ingress, { serviceName, port: settings.servicePort }, child)
+            : undefined;
 
+        let autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | k8s.apiextensions.CustomResource | undefined;
         switch (settings.autoscaling.kind) {
             case "hpa":
-                createHpa(meta, settings.autoscaling, { deploymentName: this.deployment.metadata.name }, child);
+                autoscaler = createHpa(meta, settings.autoscaling, { deploymentName: this.deployment.metadata.name }, child);
                 break;
             case "keda":
-                createScaledObject(meta, settings.autoscaling, { deployment: this.deployment }, child);
+                autoscaler = createScaledObject(meta, settings.autoscaling, { deployment: this.deployment }, child);
                 break;
         }
+        if (delivery.kind === "canary" && autoscaler) {
+            createCanaryRelease(meta, { ...settings, delivery }, { deployment: this.deployment, autoscaler, ingress }, {
+                image: args.image,
+                podTemplate: podTemplate(meta, settings, podInputs),
+                connection: connectionOf(args.provider),
+            }, child);
+        }
         if (guaranteedReplicas(settings) >= 2) {
-            createPodDisruptionBudget(meta, child);
+            createPodDisruptionBudget(meta, child, { canary });
         }
         if (settings.networkPolicy) {
             createNetworkPolicy(meta, settings.networkPolicy, [
                 ...(databaseEgress ? [databaseEgress] : []),
                 ...(args.kafka ? kafkaEgressRules(args.kafka.bootstrapServers) : []),
-            ], child);
+            ], { canary }, child);
             if (migration) {
                 createMigrationNetworkPolicy(meta, settings.networkPolicy, databaseEgress, child);
             }
         }
         if (settings.serviceMonitor) {
-            createServiceMonitor(meta, child);
+            createServiceMonitor(meta, { canary }, child);
         }
         if (settings.slo) {
             createPrometheusRule(meta, settings.slo, child);
@@ -142,7 +159,7 @@ export class WebService extends pulumi.ComponentResource {
 
         this.namespace = namespace;
         this.deploymentName = this.deployment.metadata.name;
-        this.serviceName = service.metadata.name;
+        this.serviceName = serviceName;
         this.url = pulumi.output(settings.publicUrl ?? (settings.ingress ? ingressUrl(settings.ingress) : undefined));
         this.registerOutputs({
             namespace: this.namespace,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { APP_CONTRACT } from "../defaults";
 import { ChildOptions, ObjectMeta } from "./child-options";
-import { migrationSelectorLabels, selectorLabels } from "./labels";
+import { migrationSelectorLabels, servicePodSelector } from "./labels";
 import { EgressRule, NetworkPolicySettings } from "./types";
 
 export const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
@@ -29,12 +29,13 @@ export function createNetworkPolicy(
     meta: ObjectMeta,
     settings: NetworkPolicySettings,
     destinations: k8s.types.input.networking.v1.NetworkPolicyEgressRule[],
+    target: { canary: boolean },
     opts: ChildOptions,
 ): k8s.networking.v1.NetworkPolicy {
     return new k8s.networking.v1.NetworkPolicy(`${meta.name}-netpol`, {
         metadata: meta,
         spec: {
-            podSelector: { matchLabels: selectorLabels(meta.name) },
+            podSelector: servicePodSelector(meta.name, target.canary),
             policyTypes: settings.egress ? ["Ingress", "Egress"] : ["Ingress"],
             ingress: [
                 { from: [fromNamespace(settings.ingressControllerNamespace)], ports: [{ protocol: "TCP", port: APP_CONTRACT.httpPort }] },

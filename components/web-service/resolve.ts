@@ -1,5 +1,5 @@
 import { DEFAULTS, withDefaults } from "../defaults";
-import { AutoscalingArgs, AutoscalingSettings, WebServiceArgs, WebServiceSettings } from "./types";
+import { AutoscalingArgs, AutoscalingSettings, DeliveryArgs, DeliverySettings, WebServiceArgs, WebServiceSettings } from "./types";
 
 const W = DEFAULTS.workload;
 const I = DEFAULTS.ingress;
@@ -46,6 +46,19 @@ export function resolveSettings(name: string, args: Omit<WebServiceArgs, "provid
             migrate: args.database.migrate,
             migrationTimeoutSeconds: args.database.migrationTimeoutSeconds,
         }),
+        delivery: resolveDelivery(args.delivery),
+    };
+}
+
+function resolveDelivery(args: DeliveryArgs | undefined): DeliverySettings {
+    if (args?.kind !== "canary") {
+        return { kind: "rolling" };
+    }
+    const { gates, ...canary } = DEFAULTS.delivery.canary;
+    return {
+        ...withDefaults({ ...canary, stepWeights: [...canary.stepWeights] }, args),
+        kind: "canary",
+        gates: withDefaults({ ...gates }, args.gates),
     };
 }
 

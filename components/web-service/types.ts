@@ -15,6 +15,13 @@ export type PathType = (typeof PATH_TYPES)[number];
 export const AUTOSCALING_KINDS = ["none", "hpa", "keda"] as const;
 export type AutoscalingKind = (typeof AUTOSCALING_KINDS)[number];
 
+export const DELIVERY_KINDS = ["rolling", "canary"] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+/** Where Flagger shifts the traffic: Gateway API (the local cluster's Traefik), Istio or ingress-nginx. */
+export const CANARY_ROUTERS = ["gatewayapi", "istio", "nginx"] as const;
+export type CanaryRouter = (typeof CANARY_ROUTERS)[number];
+
 export const KEDA_TRIGGER_TYPES = ["cpu", "memory", "prometheus", "kafka", "cron"] as const;
 export const KAFKA_OFFSET_RESET_POLICIES = ["earliest", "latest"] as const;
 
@@ -218,6 +225,54 @@ export interface AlertingArgs {
     repeatIntervalMinutes?: number;
 }
 
+/** The Deployment's own RollingUpdate: new pods take their full share once Ready. */
+export interface RollingDeliveryArgs {
+    kind: "rolling";
+}
+
+/** What the canary must stay within at each step (docs/gray-release.md#gates); each a Flagger MetricTemplate. */
+export interface CanaryGateArgs {
+    /** Highest P99 request latency of the canary over a step interval, in ms. @default 800 */
+    maxP99LatencyMs?: number;
+    /** Highest share of 5xx responses of the canary over a step interval, in %. @default 1 */
+    maxErrorPercent?: number;
+    /** Fewest requests the canary must serve in a step interval for the step to count. @default 20 */
+    minRequests?: number;
+}
+
+/** The users sent to the canary first (Flagger's A/B testing, docs/gray-release.md#match). */
+export interface CanaryMatchArgs {
+    /** Requests with this header go to the canary for the whole analysis: exact value, or RE2 regex. */
+    header?: { name: string; value?: string; regex?: string };
+    /** Requests carrying this cookie (name=value) go to the canary, e.g. user-group=canary. */
+    cookie?: { name: string; value: string };
+}
+
+/**
+ * Gray release by Flagger (docs/gray-release.md): a new pod template is first served to a slice of the traffic,
+ * which grows step by step while the gates hold, and is rolled back automatically when they do not.
+ */
+export interface CanaryDeliveryArgs {
+    kind: "canary";
+    /** @default "gatewayapi" */
+    router?: CanaryRouter;
+    /** Canary traffic weights in %, ascending; the last may be 100. @default [5, 20, 100] */
+    stepWeights?: number[];
+    /** How long each step runs (Flagger's analysis interval). @default 60 */
+    stepIntervalSeconds?: number;
+    gates?: CanaryGateArgs;
+    /** Failed checks before Flagger rolls back (its threshold). @default 2 */
+    failedChecks?: number;
+    /** Unset: no A/B; the canary gets only its weight. */
+    match?: CanaryMatchArgs;
+    /** gatewayapi: the Gateway the route attaches to; istio: the Istio Gateway(s) ("ns/name"). Required for both. */
+    gateway?: { name: string; namespace: string };
+    /** Prometheus the gates query (MetricTemplate provider). @default "http://prometheus.monitoring:9090" */
+    prometheusAddress?: string;
+}
+
+export type DeliveryArgs = RollingDeliveryArgs | CanaryDeliveryArgs;
+
 /**
  * The service's users in PostgreSQL: a Database's `connection`, or any Secret of your own holding a DATABASE_URL
  * (e.g. your platform's RDS). The service gets USERS_STORE=postgres and DATABASE_URL from the Secret.
@@ -301,6 +356,11 @@ export interface WebServiceArgs {
      * brokers added to the egress allow-list when there is one. Unset: the API answers that route 503.
      */
     kafka?: KafkaArgs;
+    /**
+     * How a new pod template reaches the users: rolling (the Deployment's RollingUpdate) or canary (Flagger; needs
+     * autoscaling hpa or keda and serviceMonitor). @default { kind: "rolling" }
+     */
+    delivery?: DeliveryArgs;
 }
 
 // --- resolved: every default applied
@@ -323,6 +383,11 @@ export type SloSettings = Required<SloArgs>;
 export type AlertingSettings = Required<Omit<AlertingArgs, "webhookUrl">>;
 /** The connection (Secret name, egress) stays in the arguments: it may hold Outputs. */
 export type DatabaseSettings = Required<Pick<WebServiceDatabaseArgs, "migrate" | "migrationTimeoutSeconds">>;
+export type CanaryGateSettings = Required<CanaryGateArgs>;
+export type CanaryDeliverySettings = Required<Omit<CanaryDeliveryArgs, "gates" | "match" | "gateway">> & Pick<CanaryDeliveryArgs, "match" | "gateway"> & {
+    gates: CanaryGateSettings;
+};
+export type DeliverySettings = RollingDeliveryArgs | CanaryDeliverySettings;
 export type NetworkPolicySettings = Required<Omit<NetworkPolicyArgs, "egress">> & Pick<NetworkPolicyArgs, "egress">;
 
 /** Everything about the workload that is not the image, the cluster connection or a secret. */
@@ -350,4 +415,5 @@ export interface WebServiceSettings {
     forceApply: boolean;
     publicUrl?: string;
     database?: DatabaseSettings;
+    delivery: DeliverySettings;
 }

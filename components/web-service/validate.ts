@@ -13,6 +13,7 @@ import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } fro
 import { checkKafka } from "../kafka/rules";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkDatabase } from "./validate-database";
+import { checkDelivery } from "./validate-delivery";
 import { checkEnv } from "./validate-env";
 import { checkIngress } from "./validate-ingress";
 import { checkObservability } from "./validate-observability";
@@ -27,26 +28,32 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     shutdown: true, rollout: true, logLevel: true, zoneSpread: true, servicePort: true, env: true, secretEnv: true,
     trustedProxies: true, ingress: true, networkPolicy: true, serviceMonitor: true, forceApply: true, publicUrl: true,
     imagePullDockerConfigJson: true, tracing: true, faultInjection: true, slo: true, alerting: true, dashboard: true, database: true,
-    kafka: true,
+    kafka: true, delivery: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
-export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress" | "database">): Problem[] {
+export function productionProblems(settings: Pick<WebServiceSettings, "autoscaling" | "ingress" | "database" | "delivery">): Problem[] {
     const checks = new Checks();
     const guaranteed = guaranteedReplicas(settings);
     if (guaranteed < 2) {
         const field = settings.autoscaling.kind === "none" ? "autoscaling.replicas" : "autoscaling.minReplicas";
         checks.add(field, "at least 2 guaranteed pods on a production service", String(guaranteed));
     }
-    if (settings.ingress && !settings.ingress.tls) {
+    // With a Gateway API or Istio canary there is no Ingress: TLS terminates at the Gateway's listener.
+    if (settings.ingress && !settings.ingress.tls && !routedByGateway(settings)) {
         checks.add("ingress.tls", "TLS on the Ingress of a production service (a Secret or a cert-manager issuer)", "none");
     }
     if (!settings.database) {
         checks.add("database", "a database on a production service (without one its users live in each pod's memory and are lost on restart)", "nothing");
     }
     return checks.problems;
+}
+
+/** A canary whose route Flagger attaches to a Gateway (Gateway API or Istio) instead of an Ingress. */
+export function routedByGateway(settings: Pick<WebServiceSettings, "delivery">): boolean {
+    return settings.delivery.kind === "canary" && settings.delivery.router !== "nginx";
 }
 
 /** Every problem of a WebService's arguments; `settings` are the same arguments with their defaults applied. */
@@ -72,6 +79,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkNetworkPolicy(checks, args.networkPolicy);
     checkObservability(checks, args);
     checkDatabase(checks, args.database);
+    checkDelivery(checks, args);
     if (args.kafka !== undefined) {
         checkKafka(checks, "kafka", args.kafka, { partitionsRequired: false });
     }

@@ -65,6 +65,29 @@ const CASES: Case[] = [
     { name: "bad boolean", config: { zoneSpread: "yes" }, expect: ['zoneSpread: expected true or false, got "yes"'] },
     { name: "bad platform", config: { imagePlatform: "amd64" }, expect: ['imagePlatform: expected one of linux/amd64, linux/arm64, linux/arm/v7, linux/arm/v6, linux/386, linux/ppc64le, linux/s390x, linux/riscv64, got "amd64"'] },
     {
+        name: "a canary without an autoscaler, metrics or gateway, and with descending steps",
+        config: { delivery: { kind: "canary", stepWeights: [50, 10], gates: { maxErrorPercent: 0, maxLatency: 800 } }, ingressTlsSecret: "tls" },
+        expect: [
+            "delivery.stepWeights[1]: expected a weight above the step before it (50%): the weights go up, got 10",
+            "delivery.gates.maxErrorPercent: expected a percentage above 0 and at most 100, got 0",
+            "delivery.gates.maxLatency: expected a field of canary gates: maxP99LatencyMs, maxErrorPercent, minRequests, got an unknown field",
+            "delivery.gateway: expected the Gateway Flagger's HTTPRoute attaches to, {name, namespace}, with delivery.router gatewayapi, got nothing",
+            "ingressTlsSecret: expected unset with delivery.router gatewayapi (no Ingress is created: Flagger's route serves ingressHost on every path of the Gateway, whose listeners hold TLS and the class), got a value",
+            'autoscaling: expected hpa or keda with delivery.kind canary (Flagger owns the Deployment\'s replicas and scales the primary by the autoscaler it copies; a fixed count is hpa with minReplicas = maxReplicas), got "none"',
+            "serviceMonitor: expected true with delivery.kind canary (the gates query the metrics its scrapes record), got false",
+        ],
+    },
+    {
+        name: "an nginx canary with ingress disabled and a match nginx cannot express",
+        config: { autoscaling: "hpa", serviceMonitor: "true", ingressEnabled: "false", delivery: { kind: "canary", router: "nginx", match: { header: { name: "x-canary" }, cookie: { name: "user-group", value: "canary" } } } },
+        expect: [
+            "delivery.match.header: expected exactly one of value (exact) and regex (RE2), got neither",
+            'delivery.match.cookie.value: expected "always" with delivery.router nginx',
+            "ingressEnabled: expected an Ingress with delivery.router nginx (Flagger shifts the weight on a copy of it), got nothing",
+        ],
+    },
+    { name: "an unknown delivery", config: { delivery: { kind: "bluegreen" } }, expect: ['delivery.kind: expected one of rolling, canary, got "bluegreen"'] },
+    {
         name: "several problems at once",
         config: { replicas: "-1", logLevel: "verbose", servicePort: "70000" },
         expect: ['replicas: expected an integer from 1 to 1000, got -1', 'logLevel: expected one of debug, info, warn, error, got "verbose"', 'servicePort: expected an integer from 1 to 65535, got 70000'],

@@ -79,6 +79,23 @@ describe("configuration variants under mocks", () => {
         assert.equal(ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").length, 0);
     });
 
+    it("a canary on the Gateway API: Flagger's Canary and gates, the ingress host as the route's, no Ingress or Service of its own", async () => {
+        const run = await runProgram("variant", toEngineConfig({
+            ...GENERIC, autoscaling: "hpa", serviceMonitor: "true", ingressHost: "orders.example.com",
+            delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" }, stepWeights: [10, 50, 100], stepIntervalSeconds: 30, gates: { maxP99LatencyMs: 500 } },
+        }));
+        assert.equal(run.error, undefined, run.error?.message);
+        const canary = single(run, "kubernetes:flagger.app/v1beta1:Canary").inputs.spec;
+        assert.deepEqual(canary.service.gatewayRefs, [{ name: "goship", namespace: "traefik" }]);
+        assert.deepEqual(canary.service.hosts, ["orders.example.com"]);
+        assert.deepEqual(canary.analysis.stepWeights, [10, 50, 100]);
+        assert.equal(canary.analysis.interval, "30s");
+        assert.deepEqual(canary.analysis.metrics.map((m: { thresholdRange: unknown }) => m.thresholdRange), [{ min: 20 }, { max: 1 }, { max: 500 }]);
+        assert.equal(ofType(run, "kubernetes:flagger.app/v1beta1:MetricTemplate").length, 3);
+        assert.equal(ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+        assert.deepEqual(ofType(run, "kubernetes:core/v1:Service").map((s) => s.inputs.metadata.name), ["goship-metrics"]);
+    });
+
     it("no Ingress, no NetworkPolicy, existing namespace, a fixed replica count", async () => {
         const run = await runProgram("variant", toEngineConfig({
             ...GENERIC, ingressEnabled: "false", networkPolicyEnabled: "false", createNamespace: "false", namespace: "shared", replicas: "4",

@@ -252,6 +252,20 @@ const CLASSES: Record<string, Case[]> = {
             configExpect: ['ingressAnnotations["nginx.ingress.kubernetes.io/rewrite-target"]: expected a target that uses a capture group of ingressPath, with ingressPathType ImplementationSpecific'],
         },
         {
+            name: "a canary whose weight Flagger would shift on an Ingress it never gets (nginx without one)",
+            component: { webService: { autoscaling: { kind: "hpa" }, serviceMonitor: true, delivery: { kind: "canary", router: "nginx" } } },
+            componentExpect: ["ingress: expected an Ingress with delivery.router nginx (Flagger shifts the weight on a copy of it), got nothing"],
+            config: { autoscaling: "hpa", serviceMonitor: "true", ingressEnabled: "false", delivery: { kind: "canary", router: "nginx" } },
+            configExpect: ["ingressEnabled: expected an Ingress with delivery.router nginx (Flagger shifts the weight on a copy of it), got nothing"],
+        },
+        {
+            name: "a canary with a fixed replica count (Pulumi and Flagger would both own the Deployment's replicas)",
+            component: { webService: { serviceMonitor: true, delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" } } } },
+            componentExpect: ['autoscaling.kind: expected hpa or keda with delivery.kind canary (Flagger owns the Deployment\'s replicas'],
+            config: { replicas: "3", serviceMonitor: "true", delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" } } },
+            configExpect: ['autoscaling: expected hpa or keda with delivery.kind canary (Flagger owns the Deployment\'s replicas'],
+        },
+        {
             name: "Secrets rendered to files in plaintext",
             component: { webService: { secretEnv: { API_TOKEN: "t" } }, renderYamlTo: "/tmp/goship-render" },
             componentExpect: ['provider: expected a provider that applies manifests while secretEnv hold secret values (rendering writes their Secrets to files in plaintext), got one that renders to "/tmp/goship-render"'],

@@ -194,3 +194,36 @@ describe("production-authenticated-kafka", () => {
         assert.deepEqual(only(runPolicies([deployment({ name: "orders-worker" }), kafka()]), "production-authenticated-kafka"), []);
     });
 });
+
+describe("production-canary-gates", () => {
+    const canary = (metrics: Record<string, unknown>[]) => ({
+        type: "kubernetes:flagger.app/v1beta1:Canary",
+        name: "web-canary",
+        props: { metadata: { name: "web", namespace: "apps" }, spec: { targetRef: { kind: "Deployment", name: "web" }, analysis: { interval: "1m", threshold: 2, metrics } } },
+    });
+    const production = () => deployment({ annotations: productionMarker });
+    const gate = (name: string, range: Record<string, number>) => ({ name, templateRef: { name, namespace: "apps" }, thresholdRange: range });
+
+    it("reports a production Canary gated on neither latency nor errors, naming both and the goship settings", () => {
+        const violations = only(runPolicies([production(), canary([gate("web-request-count", { min: 20 })])]), "production-canary-gates");
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0].message,
+            "Canary apps/web promotes on a production stack without a latency or error rate gate; add analysis.metrics measuring it with " +
+            "thresholdRange.max (goship: set delivery.gates.maxP99LatencyMs and delivery.gates.maxErrorPercent in goship:delivery).");
+        assert.equal(violations[0].urn, "urn:pulumi:test::goship::kubernetes:flagger.app/v1beta1:Canary::web-canary");
+    });
+
+    it("reports a gate without a maximum (a min on latency bounds nothing)", () => {
+        const violations = only(runPolicies([production(), canary([gate("web-p99-latency", { min: 1 }), gate("web-error-rate", { max: 1 })])]), "production-canary-gates");
+        assert.equal(violations.length, 1);
+        assert.match(violations[0].message, /without a latency gate;.*delivery\.gates\.maxP99LatencyMs in/);
+    });
+
+    it("accepts goship's gates, Flagger's built-in request-duration with an inline error metric, and any canary off production", () => {
+        const goship = canary([gate("web-request-count", { min: 20 }), gate("web-error-rate", { max: 1 }), gate("web-p99-latency", { max: 800 })]);
+        assert.deepEqual(only(runPolicies([production(), goship]), "production-canary-gates"), []);
+        const builtIn = canary([{ name: "request-duration", thresholdRange: { max: 500 } }, { name: "error-ratio", query: "sum(x)", thresholdRange: { max: 2 } }]);
+        assert.deepEqual(only(runPolicies([production(), builtIn]), "production-canary-gates"), []);
+        assert.deepEqual(only(runPolicies([deployment(), canary([])]), "production-canary-gates"), []);
+    });
+});

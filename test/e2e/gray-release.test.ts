@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { ConstantLoad, LoadReport, kubectl, kubectlJson, requireCluster, waitFor } from "../helpers/cluster";
+import { ConstantLoad, LoadReport, kubectl, requireCluster, waitFor } from "../helpers/cluster";
 import { ProjectCopy, changedSteps } from "../helpers/real-engine";
 import { PROJECT_DIR } from "../helpers/stack-config";
 

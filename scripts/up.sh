@@ -5,6 +5,7 @@
 #   → Kubernetes binaries and add-ons built from the Go module proxy, Kafka's jars from Maven Central (cached)
 #   → the single-node cluster → the Kafka broker on its pod bridge (SASL/SCRAM, scripts/kafka/)
 #   → the cluster's add-ons (Traefik, metrics-server, KEDA, Prometheus, Jaeger, local-path storage)
+#   → Flagger (scripts/cluster/addon.sh), only when the stack's goship:delivery is a canary
 #   → pulumi up on the local stack (waits for Ready pods) → GET <url>ping through the Ingress
 # Idempotent: a second run rebuilds nothing and `pulumi up` reports no changes.
 set -euo pipefail
@@ -48,6 +49,16 @@ step "local cluster" bash scripts/cluster/up.sh
 # Right after the cluster: the client listener binds to the pod bridge, which exists from then on.
 step "Kafka broker (KRaft, SASL/SCRAM on the pod bridge)" kafka_broker
 step "cluster add-ons: Traefik, metrics-server, KEDA, observability, storage" bash scripts/cluster/addons.sh
+# Flagger is built and installed only for a stack that releases by canary (its cold build is not everyone's cost).
+canary_engine() {
+  local delivery
+  if delivery=$(pulumi config get goship:delivery --stack local 2>/dev/null) && [[ $(jq -r '.kind // "rolling"' <<<"$delivery") == canary ]]; then
+    bash scripts/cluster/addon.sh flagger
+  else
+    echo "the local stack releases by rolling update: Flagger not needed (goship:delivery)"
+  fi
+}
+step "canary engine, when the stack uses it" canary_engine
 step "pulumi up (local stack)" pulumi up --stack local --yes --skip-preview
 step "service answers through the Ingress" check_ping
 pulumi stack output --stack local

@@ -261,8 +261,7 @@ describe("gray release with Flagger on the local cluster", () => {
 
     it("with a cookie match, matching requests reach the canary from the start, others stay on the stable version", async () => {
         // Flagger's A/B testing takes no weights: iterations of the step interval instead (docs/gray-release.md).
-        const { stepWeights: _weights, ...weightless } = DELIVERY;
-        setConfig("goship:delivery", JSON.stringify({ ...weightless, match: { cookie: { name: "user-group", value: "canary" } } }));
+        setConfig("goship:delivery", JSON.stringify({ ...DELIVERY, stepWeights: undefined, match: { cookie: { name: "user-group", value: "canary" } } }));
         mustSucceed(project.pulumi(["up", "--stack", "local", "--yes", "--skip-preview"], { allowFailure: true }), "switching on the match");
         release("v5-ab");
         const internal = ConstantLoad.startTargets({

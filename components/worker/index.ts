@@ -80,7 +80,11 @@ export class Worker extends pulumi.ComponentResource {
 
         // Named after the credentials' Secret: new credentials are a new authenticationRef, so KEDA rebuilds the scaler.
         const authentication = credentials && createTriggerAuthentication(meta, credentials, child);
-        const scaledObject = createWorkerScaledObject(meta, settings, { kafka: args.kafka, authentication }, child);
+        const scaledObject = createWorkerScaledObject(meta, settings, {
+            kafka: args.kafka,
+            authentication,
+            deploymentInputs: [args.image, args.database?.connectionSecret],
+        }, child);
         if (settings.awaitReady) {
             const connection = connectionOf(args.provider);
             if (connection === undefined) {

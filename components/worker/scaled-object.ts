@@ -1,6 +1,7 @@
 // The worker's KEDA objects: a TriggerAuthentication reading the Kafka credentials' Secret, and a ScaledObject with
 // one kafka trigger on the consumer group's lag (WebService's ScaledObject spec, shared through keda.ts).
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { KafkaSecret } from "../kafka/secret";
 import { KafkaArgs } from "../kafka/types";
 import { ChildOptions, ObjectMeta } from "../web-service/child-options";
@@ -38,7 +39,12 @@ export function workerTrigger(settings: WorkerSettings, kafka: KafkaArgs): Extra
 export function createWorkerScaledObject(
     meta: ObjectMeta,
     settings: WorkerSettings,
-    inputs: { kafka: KafkaArgs; authentication?: k8s.apiextensions.CustomResource },
+    inputs: {
+        kafka: KafkaArgs;
+        authentication?: k8s.apiextensions.CustomResource;
+        /** What the Deployment is created after (the image, the database's Secret): the ScaledObject waits for the same. */
+        deploymentInputs: pulumi.Input<unknown>[];
+    },
     opts: ChildOptions,
 ): k8s.apiextensions.CustomResource {
     const trigger = kedaTrigger(workerTrigger(settings, inputs.kafka), inputs.authentication && { name: inputs.authentication.metadata.name });
@@ -48,7 +54,13 @@ export function createWorkerScaledObject(
         metadata: meta,
         // The Deployment's name, not its output: the ScaledObject (and its readiness check) need not wait for the
         // rollout, so a trigger KEDA refuses is reported even when the pods cannot become ready for the same reason
-        // (a wrong password). KEDA retries until the Deployment exists, created in the same step.
+        // (a wrong password).
         spec: scaledObjectSpec({ ...settings, fallbackReplicas: undefined }, meta.name, [trigger]),
-    }, { ...opts, dependsOn: inputs.authentication ? [inputs.authentication] : [] });
+    }, {
+        ...opts,
+        // Registered when the Deployment is, not minutes before it (a cold image build): KEDA refuses a ScaledObject
+        // whose target does not exist and retries with a doubling backoff that outlasts the readiness check. Waiting
+        // on the inputs, not on the Deployment's outputs, keeps the spec known in a preview.
+        dependsOn: pulumi.all(inputs.deploymentInputs).apply(() => (inputs.authentication ? [inputs.authentication] : [])),
+    });
 }

@@ -109,6 +109,9 @@ describe("Flagger and the Gateway API on the local cluster", () => {
     });
 
     it("serves Gateway traefik/goship: class and Gateway Accepted, Gateway Programmed with the ingress address", () => {
+        // The statuses outlive the provider: a Traefik applied from an older manifests/traefik.yaml keeps them.
+        const traefikArgs: string[] = kubectlJson(["-n", "traefik", "get", "deployment", "traefik"]).spec.template.spec.containers[0].args;
+        assert.ok(traefikArgs.includes("--providers.kubernetesgateway=true"), "Traefik runs its Gateway API provider (re-run scripts/cluster/addons.sh)");
         assert.equal(conditionOf(kubectlJson(["get", "gatewayclass", "traefik"]), "Accepted"), "True", "GatewayClass traefik Accepted by Traefik");
         const gateway = kubectlJson(["-n", GATEWAY.namespace, "get", "gateway", GATEWAY.name]);
         assert.equal(conditionOf(gateway, "Accepted"), "True");
@@ -128,14 +131,15 @@ describe("Flagger and the Gateway API on the local cluster", () => {
             },
         ]);
         const parent = await waitFor("HTTPRoute plain Accepted and its backend resolved", MINUTE, () => {
-            const status = kubectlJson(["-n", NS, "get", "httproute", "plain"]).status?.parents?.[0];
-            return conditionOf(status, "Accepted") === "True" && conditionOf(status, "ResolvedRefs") === "True" ? status : undefined;
+            const parent = kubectlJson(["-n", NS, "get", "httproute", "plain"]).status?.parents?.[0];
+            return conditionOf({ status: parent }, "Accepted") === "True" && conditionOf({ status: parent }, "ResolvedRefs") === "True" ? parent : undefined;
         });
         assert.equal(parent.controllerName, "traefik.io/gateway-controller");
         kubectl(["-n", NS, "rollout", "status", "deploy/plain", "--timeout=60s"]);
         await waitFor(`GET http://127.0.0.1:8000/ with Host ${host} answered by the route's backend`, MINUTE, () => answers(host, "plain-route"));
+        // Another host is not this route's (the local stack's Ingress, if deployed, catches every host).
         const other = await ingressGet("/", "unrouted.flagger-operator-test.goship.test");
-        assert.equal(other.status, 404, "a host no route names is not served");
+        assert.notEqual(other.body.trim(), "plain-route", `a host the route does not name got its backend (status ${other.status})`);
     });
 
     it("initializes a Canary (primary, Services, HTTPRoute on the Gateway) and promotes a new pod template", async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the add-ons the local stack needs on the running cluster (idempotent; after up.sh):
 #
+#   Gateway API       its standard CRDs; GatewayClass traefik and Gateway traefik/goship on the same address
 #   Traefik v3        ingress controller on http://$GOSHIP_INGRESS_ADDR (default 127.0.0.1:8000), IngressClass traefik
 #   metrics-server    resource metrics API (metrics.k8s.io), so HorizontalPodAutoscalers see CPU
 #   KEDA              operator, metrics API server and admission webhooks (namespace keda, trimmed to the trigger
@@ -9,6 +10,7 @@
 #                     components' ServiceMonitors, PrometheusRules and AlertmanagerConfigs are consumed
 #   Jaeger v2         OTLP receiver and trace query API (Service monitoring/jaeger)
 #   local-path        the default StorageClass: a PersistentVolumeClaim gets a directory under $CACHE/cluster/volumes
+#   Flagger           only when installed before (scripts/cluster/addon.sh flagger installs it on demand): kept current
 #
 # Images and manifests come from build-addons.sh (run first when missing). Waits until each add-on works:
 # Traefik answers on its address, the metrics API returns the node's usage, KEDA's APIService is Available.
@@ -45,6 +47,15 @@ wait_until() {
 
 "$here/build-addons.sh"
 
+# --- Gateway API CRDs --------------------------------------------------------------------------------------------
+# Before Traefik: its kubernetesgateway provider watches these kinds. Server-side: the HTTPRoute CRD is larger than
+# the client-side last-applied annotation allows.
+install_gateway_api_crds() {
+  kubectl_admin apply --server-side --force-conflicts -f "$(gateway_api_dir)/crds" >/dev/null
+  kubectl_admin wait --for condition=Established --timeout "${TIMEOUT}s" -f "$(gateway_api_dir)/crds" >/dev/null
+}
+step "Gateway API v$GATEWAY_API_VERSION CRDs (standard channel)" install_gateway_api_crds
+
 # --- Traefik --------------------------------------------------------------------------
 ingress_answers() { curl -s -o /dev/null --max-time 2 "http://$INGRESS_ADDR/"; }
 install_traefik() {
@@ -75,11 +86,21 @@ EOF_INGRESS
     exit 1
   fi
   kubectl_admin -n traefik delete ingress goship-admission-check >/dev/null
+  # The Gateway routes attach to; Programmed means Traefik's Gateway API provider synced and bound its listener.
+  sed -e "s|@INGRESS_PORT@|${INGRESS_ADDR##*:}|g" "$here/manifests/gateway.yaml" | kubectl_admin apply -f - >/dev/null
+  if ! wait_until "Programmed=True on Gateway traefik/goship from Traefik" gateway_programmed; then
+    kubectl_admin -n traefik get gateway goship -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2 || true
+    kubectl_admin -n traefik logs deploy/traefik --tail 20 >&2 || true
+    exit 1
+  fi
 }
 ingress_admitted() {
   [[ -n $(kubectl_admin -n traefik get ingress goship-admission-check -o jsonpath='{.status.loadBalancer.ingress[0].ip}') ]]
 }
-step "Traefik v$TRAEFIK_VERSION (ingress on http://$INGRESS_ADDR)" install_traefik
+gateway_programmed() {
+  [[ $(kubectl_admin -n traefik get gateway goship -o jsonpath='{.status.conditions[?(@.type=="Programmed")].status}') == True ]]
+}
+step "Traefik v$TRAEFIK_VERSION (ingress and Gateway traefik/goship on http://$INGRESS_ADDR)" install_traefik
 
 # --- metrics-server -----------------------------------------------------------------------
 # The module's own manifests, with our image, and the kubelet's serving certificate verified against the
@@ -414,3 +435,9 @@ EOF_CHECK
   kubectl_admin -n local-path-storage delete pod/goship-storage-check pvc/goship-storage-check --wait=false >/dev/null
 }
 step "local-path-provisioner v$LOCAL_PATH_VERSION (default StorageClass local-path, volumes in $(state_dir)/volumes)" install_local_path
+
+# --- Flagger (on demand) -----------------------------------------------------------------------------------------
+# Not built for every cluster; once addon.sh installed it, a new version or manifest here reaches it too.
+if kubectl_admin -n flagger-system get deployment flagger >/dev/null 2>&1; then
+  "$here/addon.sh" flagger
+fi

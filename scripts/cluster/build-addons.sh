@@ -13,12 +13,15 @@
 #   $CACHE/jaeger-v<J>/bin/jaeger, images/jaeger.tar                        trace backend (trimmed main)
 #   $CACHE/local-path-provisioner-v<L>/bin/local-path-provisioner, images/{local-path-provisioner,busybox}.tar,
 #     manifests/local-path-storage.yaml                                     PersistentVolumes on this node
+#   $CACHE/gateway-api-v<G>/crds/*.yaml                                     Gateway API CRDs (standard channel)
+#   $CACHE/flagger-v<F>/bin/flagger, images/flagger.tar, crds/crd.yaml      only with the argument flagger
 #
 # Images are single-layer docker-archives (lib.sh make_image_tar) imported into the node's containerd by
 # addons.sh, so nothing is pulled from an image registry. Idempotent: artifacts are written under temporary
 # names and renamed; an artifact in place is not rebuilt (GOSHIP_REBUILD=1 forces it).
 #
-# Usage: scripts/cluster/build-addons.sh
+# Usage: scripts/cluster/build-addons.sh [flagger]
+#   flagger: build only that on-demand add-on (scripts/cluster/addon.sh flagger runs this)
 #   TRAEFIK_VERSION  METRICS_SERVER_VERSION  KEDA_VERSION  GOSHIP_CACHE  GOSHIP_REBUILD=1
 set -euo pipefail
 
@@ -335,12 +338,102 @@ copy_local_path_manifests() {
   install -m 0644 "$src" "$dir/manifests/local-path-storage.yaml"
 }
 
+# --- Gateway API CRDs ---------------------------------------------------------------------------------------------
+# The standard channel (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, BackendTLSPolicy): YAML only,
+# out of the module, which Traefik's kubernetesgateway provider serves and Flagger's gatewayapi router writes.
+copy_gateway_api_crds() {
+  local dir src
+  dir=$(gateway_api_dir)/crds
+  src=$(module_dir "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION")/config/crd/standard
+  [[ -f $src/gateway.networking.k8s.io_httproutes.yaml ]] || cluster_die "$src: no HTTPRoute CRD in the module"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  cp "$src"/*.yaml "$dir.tmp/"
+  chmod u+w "$dir.tmp"/*.yaml
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+
+# --- Flagger (on demand: build-addons.sh flagger, run by addon.sh flagger) ------------------------------------------
+# A copy of the module (no replace directives; it builds with its own go.mod and go.sum) with two changes:
+# pkg/metrics/providers/factory.go replaced by scripts/cluster/flagger/factory.go and the four providers that link a
+# cloud SDK deleted, and cmd/flagger/main.go without its blank import of k8s.io/code-generator's client-gen (which
+# only keeps that module in go.mod for the module's hack/ scripts). 703 non-standard packages instead of 1,006.
+# Every router stays: they live in one package (pkg/router) and use Flagger's own generated clients.
+FLAGGER_DROPPED_PROVIDERS=(cloudwatch influxdb splunk stackdriver)
+# What the cached binary was built with (bin/BUILD): a change here rebuilds it.
+FLAGGER_BUILD="without-providers=${FLAGGER_DROPPED_PROVIDERS[*]} without=code-generator"
+build_flagger() {
+  local dir tmp src p main
+  dir=$(flagger_dir)
+  mkdir -p "$dir/bin"
+  tmp=$(mktemp -d "$dir/.build.tmp.XXXXXX")
+  on_exit "chmod -R u+w '$tmp' 2>/dev/null; rm -rf '$tmp'"
+  src=$(module_dir "github.com/fluxcd/flagger@v$FLAGGER_VERSION")
+  [[ -f $src/pkg/metrics/providers/factory.go ]] || cluster_die "$src: pkg/metrics/providers/factory.go not found"
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  cp "$here/flagger/factory.go" "$tmp/src/pkg/metrics/providers/factory.go"
+  for p in "${FLAGGER_DROPPED_PROVIDERS[@]}"; do
+    [[ -f $tmp/src/pkg/metrics/providers/$p.go ]] || cluster_die "$src: no pkg/metrics/providers/$p.go to drop"
+    rm -f "$tmp/src/pkg/metrics/providers/$p.go"
+  done
+  # Tests of the dropped providers would not compile.
+  rm -f "$tmp/src/pkg/metrics/providers"/*_test.go
+  main=$tmp/src/cmd/flagger/main.go
+  grep -q '^	_ "k8s.io/code-generator/cmd/client-gen/generators"$' "$main" ||
+    cluster_die "$src: cmd/flagger/main.go no longer imports client-gen's generators; review build_flagger"
+  sed -i '/^	_ "k8s.io\/code-generator\/cmd\/client-gen\/generators"$/d' "$main"
+  (
+    cd "$tmp/src"
+    CGO_ENABLED=0 go build -trimpath -o "$tmp/flagger" -ldflags "-s -w \
+      -X github.com/fluxcd/flagger/pkg/version.VERSION=$FLAGGER_VERSION \
+      -X github.com/fluxcd/flagger/pkg/version.REVISION=goship-module-build" ./cmd/flagger
+  )
+  "$tmp/flagger" -version | grep -qF "Flagger version $FLAGGER_VERSION" || cluster_die "built flagger does not run (flagger -version)"
+  mv -f "$tmp/flagger" "$dir/bin/flagger"
+  printf '%s\n' "$FLAGGER_BUILD" >"$dir/bin/BUILD"
+}
+# Its CRDs (Canary, MetricTemplate, AlertProvider), from the module's artifacts/flagger.
+copy_flagger_crds() {
+  local dir src
+  dir=$(flagger_dir)/crds
+  src=$(module_dir "github.com/fluxcd/flagger@v$FLAGGER_VERSION")/artifacts/flagger/crd.yaml
+  [[ -f $src ]] || cluster_die "$src not found in the module"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  install -m 0644 "$src" "$dir.tmp/crd.yaml"
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+build_flagger_addon() {
+  if have "$(flagger_dir)/bin/flagger" && [[ $(cat "$(flagger_dir)/bin/BUILD" 2>/dev/null) == "$FLAGGER_BUILD" ]]; then
+    cluster_say "flagger v$FLAGGER_VERSION present"
+  else
+    step "build flagger v$FLAGGER_VERSION (trimmed metric providers: without ${FLAGGER_DROPPED_PROVIDERS[*]})" build_flagger
+  fi
+  image_current "$(flagger_dir)" flagger ||
+    step "flagger image $FLAGGER_IMAGE" image_of "$(flagger_dir)" flagger "$FLAGGER_IMAGE" 65534:65534
+  have "$(flagger_dir)/crds/crd.yaml" ||
+    step "flagger v$FLAGGER_VERSION CRDs (module artifacts/flagger)" copy_flagger_crds
+}
+
 image_of() { # DIR BINARY REF USER [IN_DIR]
   local root
   root=$(image_root "$1/bin/$2" "${5:-}")
   make_image_tar "$1/images/$2.tar" "$3" "$root" "[\"${5:-}/$2\"]" "$4"
 }
 image_current() { have "$1/images/$2.tar" && [[ "$1/images/$2.tar" -nt "$1/bin/$2" ]]; }
+
+# On-demand add-ons, named on the command line, build alone; without arguments the add-ons every cluster gets.
+case ${1:-} in
+  "") ;;
+  flagger)
+    build_flagger_addon
+    exit 0
+    ;;
+  *) cluster_die "unknown add-on '$1' (on-demand add-ons: flagger)" ;;
+esac
 
 if have "$(traefik_dir)/bin/traefik"; then
   cluster_say "traefik v$TRAEFIK_VERSION present"
@@ -418,3 +511,6 @@ have "$(local_path_dir)/images/busybox.tar" ||
   step "busybox image $BUSYBOX_IMAGE (Debian busybox-static $BUSYBOX_VERSION)" busybox_image
 have "$(local_path_dir)/manifests/local-path-storage.yaml" ||
   step "local-path-provisioner v$LOCAL_PATH_VERSION manifests (module deploy/)" copy_local_path_manifests
+
+have "$(gateway_api_dir)/crds/gateway.networking.k8s.io_httproutes.yaml" ||
+  step "Gateway API v$GATEWAY_API_VERSION CRDs (module config/crd/standard)" copy_gateway_api_crds

@@ -63,6 +63,13 @@ LOCAL_PATH_VERSION=${LOCAL_PATH_VERSION:-0.0.30}
 LOCAL_PATH_IMAGE=goship.local/local-path-provisioner:v$LOCAL_PATH_VERSION
 BUSYBOX_VERSION=${BUSYBOX_VERSION:-1:1.35.0-4+deb12u1+b1}
 BUSYBOX_IMAGE=goship.local/busybox:1.35.0
+# Gateway API: the CRDs (module sigs.k8s.io/gateway-api, config/crd/standard) at the version Traefik 3.6.12's go.mod
+# requires, i.e. the API its kubernetesgateway provider was built and tested against.
+GATEWAY_API_VERSION=${GATEWAY_API_VERSION:-1.4.0}
+# Flagger (progressive delivery, issue #14): built and installed only on demand (scripts/cluster/addon.sh flagger),
+# with its metrics providers trimmed to those without a cloud SDK (build-addons.sh build_flagger).
+FLAGGER_VERSION=${FLAGGER_VERSION:-1.41.0}
+FLAGGER_IMAGE=goship.local/flagger:v$FLAGGER_VERSION
 # Where the ingress controller listens (host network, loopback only).
 INGRESS_ADDR=${GOSHIP_INGRESS_ADDR:-127.0.0.1:8000}
 INGRESS_ADMIN_ADDR=${GOSHIP_INGRESS_ADMIN_ADDR:-127.0.0.1:8001}
@@ -118,6 +125,8 @@ local_path_dir() { printf '%s/local-path-provisioner-v%s\n' "$(cluster_cache)" "
 jaeger_dir() { printf '%s/jaeger-v%s\n' "$(cluster_cache)" "$JAEGER_VERSION"; }
 keda_dir() { printf '%s/keda-v%s\n' "$(cluster_cache)" "$KEDA_VERSION"; }
 keda_crds_dir() { printf '%s/crds\n' "$(keda_dir)"; }
+gateway_api_dir() { printf '%s/gateway-api-v%s\n' "$(cluster_cache)" "$GATEWAY_API_VERSION"; }
+flagger_dir() { printf '%s/flagger-v%s\n' "$(cluster_cache)" "$FLAGGER_VERSION"; }
 
 # containerd of the node. Not the system default /run/containerd: dockerd adopts any containerd whose socket it
 # finds there instead of starting its own, and would then run its builds in the node's containerd (and lose them

@@ -15,6 +15,9 @@ import { CanaryDeliverySettings, CanaryRouter, WebServiceSettings } from "./type
 /** Flagger's -mesh-provider / spec.provider for each router. */
 export const FLAGGER_PROVIDERS: Record<CanaryRouter, string> = { gatewayapi: "gatewayapi:v1", istio: "istio", nginx: "nginx" };
 
+/** The route's request timeout with a match (Gateway API): above the service's own WRITE_TIMEOUT (15 s by default). */
+export const AB_ROUTE_TIMEOUT = "60s";
+
 /** A rate needs two scrapes inside its window: a shorter step still queries this much. */
 export const MIN_METRIC_WINDOW_SECONDS = 2 * SCRAPE_INTERVAL_SECONDS;
 
@@ -95,7 +98,14 @@ function canaryService(settings: CanarySettings): Record<string, unknown> {
     const host = settings.ingress?.host;
     const service: Record<string, unknown> = { port: settings.servicePort, targetPort: "http", portName: "http" };
     if (router === "gatewayapi" && gateway) {
-        return { ...service, gatewayRefs: [{ name: gateway.name, namespace: gateway.namespace }], hosts: host ? [host] : undefined };
+        return {
+            ...service,
+            gatewayRefs: [{ name: gateway.name, namespace: gateway.namespace }],
+            hosts: host ? [host] : undefined,
+            // Flagger 1.41's Gateway API router writes an empty request timeout into the A/B rule unless this is set,
+            // and Gateway API refuses the HTTPRoute: the analysis would never start.
+            timeout: settings.delivery.match ? AB_ROUTE_TIMEOUT : undefined,
+        };
     }
     if (router === "istio" && gateway) {
         // Bound to the named gateway only, so "*" (any host) is allowed; Flagger adds the Service's own host.

@@ -185,6 +185,9 @@ describe("WebService delivery: canary", () => {
         assert.ok(cookie.test("session=abc; user-group=canary; theme=dark"));
         assert.ok(!cookie.test("user-group=canary2"));
         assert.ok(!cookie.test("xuser-group=canary"));
+        // Flagger 1.41's Gateway API router writes an empty timeout into the A/B rule without one: refused by Gateway API.
+        assert.equal(canaryOf(run).inputs.spec.service.timeout, "60s");
+        assert.equal(canaryOf(await canaryArgs({})).inputs.spec.service.timeout, undefined, "weighted steps: the Gateway's own timeout");
     });
 
     it("waits for the verdict on a pod-template revision, the image, and a timeout derived from the steps", async () => {

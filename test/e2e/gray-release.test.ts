@@ -158,7 +158,7 @@ describe("gray release with Flagger on the local cluster", () => {
             setConfig(key, value);
         }
         // The service alone: no database, Kafka or worker (the event-driven and database tests cover those).
-        for (const key of ["goship:database", "goship:kafka", "goship:worker", "goship:tracing"]) {
+        for (const key of ["goship:database", "goship:databasePassword", "goship:kafka", "goship:kafkaPassword", "goship:worker", "goship:tracing"]) {
             project.pulumi(["config", "rm", key, "--stack", "local"]);
         }
 

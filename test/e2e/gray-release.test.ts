@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { ConstantLoad, LoadReport, kubectl, requireCluster, waitFor } from "../helpers/cluster";
+import { ConstantLoad, LoadReport, httpRequest, kubectl, requireCluster, waitFor } from "../helpers/cluster";
 import { ProjectCopy, changedSteps } from "../helpers/real-engine";
 import { PROJECT_DIR } from "../helpers/stack-config";
 
@@ -178,9 +178,20 @@ describe("gray release with Flagger on the local cluster", () => {
         const first = project.pulumi(["up", "--stack", "local", "--yes", "--skip-preview"], { allowFailure: true });
         mustSucceed(first, "the first canary-delivery up (Flagger initialises, no analysis)");
         assert.equal(canaryStatus().phase, "Initialized", "Flagger initialised the Canary without an analysis");
+        // http.request, not fetch: fetch drops a Host header.
+        let last = "no answer";
         await waitFor("the stable version answering through the Gateway", 60_000, async () => {
-            const response = await fetch(`http://127.0.0.1:8000/ping`, { headers: { Host: HOST } }).catch(() => undefined);
-            return response?.status === 200 && response.headers.get("x-goship-version") === stable ? true : undefined;
+            const response = await httpRequest({ host: "127.0.0.1", port: 8000, method: "GET", path: "/ping", hostHeader: HOST }).catch((error) => {
+                last = String(error);
+                return undefined;
+            });
+            if (response) {
+                last = `${response.status} ${JSON.stringify(response.headers)} ${response.body.slice(0, 200)}`;
+            }
+            return response?.status === 200 && response.headers["x-goship-version"] === stable ? true : undefined;
+        }).catch((error) => {
+            const routes = kubectl(["-n", NAMESPACE, "get", "httproute,svc,endpointslices", "-o", "wide"], { allowFailure: true });
+            throw new Error(`${error.message}; last answer: ${last}\n${routes.stdout}${routes.stderr}`);
         });
     });
 

@@ -9,7 +9,7 @@ import type { KubernetesConnection } from "../kubernetes-provider";
 import { CanaryVerdict } from "./canary-verdict";
 import { ChildOptions, ObjectMeta } from "./child-options";
 import { CANARY_GATES, CanaryGate, createMetricTemplates, metricTemplateName } from "./metric-templates";
-import { SCRAPE_INTERVAL_SECONDS } from "./service-monitor";
+import { CANARY_SCRAPE_INTERVAL_SECONDS } from "./service-monitor";
 import { CanaryDeliverySettings, CanaryRouter, WebServiceSettings } from "./types";
 
 /** Flagger's -mesh-provider / spec.provider for each router. */
@@ -19,7 +19,7 @@ export const FLAGGER_PROVIDERS: Record<CanaryRouter, string> = { gatewayapi: "ga
 export const AB_ROUTE_TIMEOUT = "60s";
 
 /** A rate needs two scrapes inside its window: a shorter step still queries this much. */
-export const MIN_METRIC_WINDOW_SECONDS = 2 * SCRAPE_INTERVAL_SECONDS;
+export const MIN_METRIC_WINDOW_SECONDS = 2 * CANARY_SCRAPE_INTERVAL_SECONDS;
 
 export interface CanaryTargets {
     deployment: k8s.apps.v1.Deployment;

@@ -109,6 +109,7 @@ describe("WebService delivery: canary", () => {
         assert.deepEqual(monitor.selector.matchLabels, metrics.metadata.labels);
         assert.equal(metrics.metadata.labels["app.kubernetes.io/component"], "metrics", "not a label of Flagger's Services");
         assert.equal(monitor.jobLabel, "app.kubernetes.io/name");
+        assert.equal(monitor.endpoints[0].interval, "10s", "the gates need fresh samples of the canary's new series within a step");
         assert.equal(metrics.metadata.labels["app.kubernetes.io/name"], "orders", "job stays the service's name (SLO rules, dashboard)");
     });
 
@@ -198,9 +199,11 @@ describe("WebService delivery: canary", () => {
         assert.equal(verdict.image, IMAGE);
         assert.match(verdict.revision, /^[0-9a-f]{64}$/);
         assert.equal(verdict.timeoutSeconds, (3 + 3 + 2) * 30 + 300);
-        // The metrics window never falls below two scrapes, whatever the step.
-        assert.equal(canaryOf(run).inputs.spec.analysis.metrics[0].interval, "60s");
+        // The metrics window is the step, and never falls below two of the canary's 10 s scrapes.
+        assert.equal(canaryOf(run).inputs.spec.analysis.metrics[0].interval, "30s");
         assert.equal(canaryOf(run).inputs.spec.analysis.interval, "30s");
+        const short = await canaryArgs({ stepIntervalSeconds: 5 });
+        assert.equal(canaryOf(short).inputs.spec.analysis.metrics[0].interval, "20s");
 
         const same = await canaryArgs({ stepIntervalSeconds: 30, failedChecks: 3 }, { rollout: { timeoutSeconds: 300 }, dashboard: false });
         assert.equal(single(same, VERDICT).inputs.revision, verdict.revision, "no pod-template change: the same revision");

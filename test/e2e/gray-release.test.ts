@@ -131,6 +131,8 @@ describe("gray release with Flagger on the local cluster", () => {
         const started = Date.now();
         const result = await project.pulumiAsync(["up", "--stack", "local", "--yes", "--skip-preview"]);
         const seconds = (Date.now() - started) / 1000;
+        // The load goes on a little past the verdict: what serves right after a promotion or a rollback counts too.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 5000));
         timeline.stop();
         const report = await load.stop();
         return { result, seconds, timeline, report };

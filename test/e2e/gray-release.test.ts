@@ -46,6 +46,8 @@ function figure(text: string): void {
 interface CanaryStatus {
     phase?: string;
     canaryWeight?: number;
+    /** A/B testing: the analysis' iterations so far (Flagger routes the matching requests from the first). */
+    iterations?: number;
 }
 
 function canaryStatus(): CanaryStatus {
@@ -55,7 +57,7 @@ function canaryStatus(): CanaryStatus {
 
 /** Flagger's phase and weight, sampled while `pulumi up` runs: when each step began. */
 class WeightTimeline {
-    readonly changes: { at: number; weight: number; phase: string }[] = [];
+    readonly changes: { at: number; weight: number; phase: string; iterations: number }[] = [];
     private timer?: NodeJS.Timeout;
 
     start(): this {
@@ -63,9 +65,10 @@ class WeightTimeline {
             const status = canaryStatus();
             const weight = status.canaryWeight ?? 0;
             const phase = status.phase ?? "";
+            const iterations = status.iterations ?? 0;
             const last = this.changes[this.changes.length - 1];
-            if (!last || last.weight !== weight || last.phase !== phase) {
-                this.changes.push({ at: Date.now(), weight, phase });
+            if (!last || last.weight !== weight || last.phase !== phase || last.iterations !== iterations) {
+                this.changes.push({ at: Date.now(), weight, phase, iterations });
             }
         }, 500);
         return this;
@@ -284,7 +287,8 @@ describe("gray release with Flagger on the local cluster", () => {
         const { result, timeline, report } = await upUnderLoad();
         const matched = await internal.stop();
         mustSucceed(result, "the A/B release's up");
-        const analysisFrom = timeline.changes.find((change) => change.phase === "Progressing")?.at;
+        // From the first A/B iteration, when Flagger routes the matching requests to the canary, to the promotion.
+        const analysisFrom = timeline.changes.find((change) => change.iterations >= 1)?.at;
         const analysisTo = timeline.changes.find((change) => change.phase === "Promoting")?.at;
         assert.ok(analysisFrom && analysisTo, `an analysis ran: ${JSON.stringify(timeline.changes)}`);
         const matchedShare = share(matched, "v5-ab", analysisFrom + SETTLE_MS, analysisTo);

@@ -265,7 +265,7 @@ describe("local stack, real engine, local cluster", () => {
         console.log(describeLoad(`broken release (pulumi up failed after ${up.seconds.toFixed(0)} s)`, report));
         const output = `${up.stdout}\n${up.stderr}`;
         console.log(`what pulumi up reported:\n${output.split("\n").filter((line) => /error:|[Tt]imed out|Ready|failed/.test(line)).slice(0, 8).join("\n")}`);
-        assert.notEqual(up.code, 0, "pulumi up must fail");
+        assert.notEqual(up.code, 0, `pulumi up must fail; it reported:\n${output.slice(-3000)}`);
         assert.match(output, /goship-deployment/, "the failure names the Deployment");
         assert.match(output, /[Tt]imed out waiting/, `a clear message:\n${output.slice(-2500)}`);
         assert.ok(!Object.keys(report.bodies).some((body) => body.includes("broken")), `no traffic reached the unready pods: ${JSON.stringify(report.bodies)}`);

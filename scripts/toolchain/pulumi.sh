@@ -11,7 +11,8 @@
 # CACHE=${GOSHIP_CACHE:-$HOME/.cache/goship}. Idempotent and resumable: every
 # binary is built under a temporary name and renamed into place only when
 # complete, and a binary that is in place is never rebuilt (except a fallback
-# language host that predates the RunPlugin patch: it alone is rebuilt). BUILDINFO files next
+# language host that predates the RunPlugin patch, or a kubernetes provider
+# without the current K8S_PATCH_ID: it alone is rebuilt). BUILDINFO files next
 # to the binaries record the exact Go module versions and checksums used.
 #
 # Usage: scripts/toolchain/pulumi.sh            (from anywhere)
@@ -357,6 +358,43 @@ k8s_resolve() {
   K8S_EXACT=no
 }
 
+# One edit of pkg/await/deployment.go (must match once, or the build stops), and
+# kubernetes/goship_deployment_await_test.go beside it, run before the build
+# (both of its tests fail without the edit): the update of a Deployment waits
+# for the controller's answer to that update, not to an older object. The
+# provider's informers are shared by every resource of a namespace; a second
+# subscriber first gets the cache, which may not hold the update yet, and that
+# object (observedGeneration = its old generation) passed as the answer. The
+# update's own event (old status, old revision) then looked like a finished
+# rollout: `pulumi up` of a release whose pods never became Ready succeeded
+# when another Deployment of the namespace (the worker) was updated with it.
+K8S_PATCH_ID=deployment-await-skips-stale-cache-v1
+K8S_PATCHES=(
+  '			if deployment.GetGeneration() == observedGeneration {
+				dia.processDeploymentEvent(event)'
+  '			// goship: not an object older than the update (a shared informer replays its cache, which may not hold it yet).
+			if deployment.GetGeneration() >= dia.config.currentOutputs.GetGeneration() && deployment.GetGeneration() == observedGeneration {
+				dia.processDeploymentEvent(event)'
+)
+patch_k8s() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const fs = require("fs"), [file, ...p] = process.argv.slice(1);
+    let src = fs.readFileSync(file, "utf8");
+    for (let i = 0; i < p.length; i += 2) {
+      const n = src.split(p[i]).length - 1;
+      if (n !== 1) { console.error(`kubernetes provider patch ${i / 2 + 1}: expected 1 match, found ${n} (has upstream changed or fixed it?): ${p[i]}`); process.exit(1); }
+      src = src.replace(p[i], () => p[i + 1]);
+    }
+    fs.writeFileSync(file, src);' "$1/pkg/await/deployment.go" "${K8S_PATCHES[@]}"
+  install -m 0644 "$here/kubernetes/goship_deployment_await_test.go" "$1/pkg/await/"
+  (cd "$1" && go test -mod=mod -count=1 -run '^TestGoship' ./pkg/await/) ||
+    toolchain_die "the patched Deployment await fails its tests (scripts/toolchain/kubernetes/)"
+  echo "    patched pkg/await/deployment.go ($K8S_PATCH_ID), its tests pass"
+}
+# A provider built before the patch (or another one) is rebuilt.
+k8s_lacks_patch() { ! grep -qxF "  goship patch: $K8S_PATCH_ID" "$K8S_DIR/BUILDINFO" 2>/dev/null; }
+
 # Build from a writable copy of the module: its go.mod has a local replace of
 # sdk/v4 => ../sdk (not in the zip), and main.go embeds files that generate.go
 # writes (schema-embed.json with the version, terraform-mapping-embed.json).
@@ -379,6 +417,7 @@ build_k8s() {
       echo "    dropped local replace of $old"
     fi
   done
+  patch_k8s "$dir"
   (
     cd "$dir"
     (cd cmd/pulumi-resource-kubernetes && VERSION=$KV go run -mod=mod generate.go)
@@ -391,6 +430,7 @@ build_k8s() {
     echo "pulumi-resource-kubernetes $KV built $(date -u +%FT%TZ) with $(go env GOVERSION)"
     echo "  $K8S_PROVIDER $src_version $src_sum"
     echo "  $K8S_SDK ${sdkv:-as required by its go.mod}"
+    echo "  goship patch: $K8S_PATCH_ID"
     case $K8S_EXACT in
       no) echo "  FALLBACK: kubernetes provider built from $K8S_PROVIDER $src_version, not the v$KV release (not on the Go module proxy)" ;;
       override) echo "  OVERRIDE: PULUMI_KUBERNETES_PROVIDER_SOURCE=$PULUMI_KUBERNETES_PROVIDER_SOURCE" ;;
@@ -458,7 +498,7 @@ if [[ -n "$want_pulumi$want_lh" ]]; then
 fi
 step "write pulumi-resource-pulumi-nodejs shim" write_dynamic_shim
 
-if need "$K8S_DIR/pulumi-resource-kubernetes"; then
+if need "$K8S_DIR/pulumi-resource-kubernetes" || k8s_lacks_patch; then
   step "resolve kubernetes provider source" k8s_resolve
   step "build pulumi-resource-kubernetes $KV" build_k8s
 fi

@@ -20,7 +20,7 @@ const NAMESPACE = `goship-canary-${runId}`;
 const HOST = `canary-${runId}.goship.test`;
 const NAME = "goship";
 const STEPS = [5, 20, 100];
-/** At least the ServiceMonitor's scrape interval (30 s): a gate's rate needs two scrapes of the canary. */
+/** Three scrapes of the canary's metrics Service (every 10 s) per step, and over 100 requests in each step's window. */
 const INTERVAL_SECONDS = 30;
 const RATE = 40;
 const P99_GATE_MS = 400;

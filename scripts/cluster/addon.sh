@@ -44,11 +44,31 @@ install_flagger() {
     # A rebuilt Flagger under the same tag: the running pod still has the old binary.
     kubectl_admin -n flagger-system rollout restart deploy/flagger >/dev/null
   fi
+  flagger_rollout
+  if ! flagger_reached_prometheus; then
+    # It checks Prometheus once, at start (5 s timeout). Started by the kubelet with the rest of a restarted cluster,
+    # it may have checked before Prometheus was ready (addons.sh waits for it before this step): start it again.
+    echo "    Flagger started before Prometheus answered; restarting it"
+    kubectl_admin -n flagger-system rollout restart deploy/flagger >/dev/null
+    flagger_rollout
+    flagger_reached_prometheus || {
+      kubectl_admin -n flagger-system logs deploy/flagger --tail 30 >&2 || true
+      cluster_die "Flagger cannot reach $FLAGGER_PROMETHEUS_URL (kubectl -n monitoring get pods; logs deploy/flagger above)"
+    }
+  fi
+}
+flagger_rollout() {
   if ! kubectl_admin -n flagger-system rollout status deploy/flagger --timeout "${TIMEOUT}s"; then
     kubectl_admin -n flagger-system get pods -o wide >&2 || true
     kubectl_admin -n flagger-system logs deploy/flagger --tail 30 >&2 || true
     cluster_die "Flagger did not become ready (kubectl -n flagger-system describe pods; logs deploy/flagger)"
   fi
+}
+# Its start-up check, logged before it serves /healthz: so a Ready Flagger has logged it.
+flagger_reached_prometheus() {
+  local logs
+  logs=$(kubectl_admin -n flagger-system logs deploy/flagger)
+  [[ $logs == *"\"Connected to metrics server $FLAGGER_PROMETHEUS_URL\""* ]]
 }
 
 case $1 in

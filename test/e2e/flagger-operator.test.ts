@@ -111,27 +111,13 @@ describe("Flagger and the Gateway API on the local cluster", () => {
         assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
-    it("reaches the cluster's Prometheus from its namespace, and its start-up check agrees unless it started first", () => {
-        // Flagger checks Prometheus once, at start (5 s timeout). After a cluster restart (npm run down, up) every pod
-        // starts at once, so that check can fail harmlessly: each analysis queries again. What must hold is the path
-        // now, from flagger-system, with the query Flagger's check runs.
+    it("reaches the cluster's Prometheus: from its namespace, and in its own start-up check", () => {
         const answer = queryPrometheusFrom("flagger-system", "vector(1)");
         assert.equal(answer.status, "success", JSON.stringify(answer));
         assert.equal(answer.data.result[0]?.value?.[1], "1", JSON.stringify(answer));
-
+        // Flagger checks once, at start; addon.sh restarts a Flagger that started before Prometheus (a restarted cluster).
         const logs = kubectl(["-n", "flagger-system", "logs", "deploy/flagger"]).stdout;
-        const check = /"msg":"(Connected to metrics server http:\/\/prometheus\.monitoring:9090|Metrics server http:\/\/prometheus\.monitoring:9090 unreachable(?:[^"\\]|\\.)*)"/.exec(logs);
-        assert.ok(check, `Flagger checked http://prometheus.monitoring:9090 at start:\n${logs.slice(-3000)}`);
-        if (check[1].startsWith("Connected")) {
-            return;
-        }
-        const flaggerStarted = Date.parse(kubectlJson(["-n", "flagger-system", "get", "pods", "-l", "app.kubernetes.io/name=flagger"])
-            .items[0].status.containerStatuses[0].state.running.startedAt);
-        const prometheusReady = Date.parse(kubectlJson(["-n", "monitoring", "get", "pods", "-l", "app.kubernetes.io/name=prometheus"])
-            .items[0].status.conditions.find((c: { type: string }) => c.type === "Ready").lastTransitionTime);
-        assert.ok(flaggerStarted < prometheusReady,
-            `Flagger's start-up check failed although Prometheus was Ready before it started (${new Date(prometheusReady).toISOString()} < ${new Date(flaggerStarted).toISOString()}): ${check[1]}`);
-        console.log(`# note: Flagger started before Prometheus was Ready, its start-up check said: ${check[1]}`);
+        assert.match(logs, /Connected to metrics server http:\/\/prometheus\.monitoring:9090/, `Flagger reached Prometheus at start:\n${logs.slice(-3000)}`);
     });
 
     it("has its CRDs Established: Canary, MetricTemplate, AlertProvider", () => {

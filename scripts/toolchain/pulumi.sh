@@ -358,39 +358,59 @@ k8s_resolve() {
   K8S_EXACT=no
 }
 
-# One edit of pkg/await/deployment.go (must match once, or the build stops), and
-# kubernetes/goship_deployment_await_test.go beside it, run before the build
-# (both of its tests fail without the edit): the update of a Deployment waits
-# for the controller's answer to that update, not to an older object. The
-# provider's informers are shared by every resource of a namespace; a second
-# subscriber first gets the cache, which may not hold the update yet, and that
-# object (observedGeneration = its old generation) passed as the answer. The
-# update's own event (old status, old revision) then looked like a finished
-# rollout: `pulumi up` of a release whose pods never became Ready succeeded
-# when another Deployment of the namespace (the worker) was updated with it.
-K8S_PATCH_ID=deployment-await-skips-stale-cache-v1
-K8S_PATCHES=(
+# Edits of pkg/await (each must match once, or the build stops), and
+# kubernetes/goship_await_test.go beside them, run before the build (each of its
+# tests fails without the edits): an update waits for the controller's answer
+# to that update, not to an older object.
+#  1. deployment.go: the provider's informers are shared by every resource of a
+#     namespace; a second subscriber first gets the cache, which may not hold
+#     the update yet, and that object (observedGeneration = its old generation)
+#     passed as the answer. The update's own event (old status, old revision)
+#     then looked like a finished rollout: `pulumi up` of a release whose pods
+#     never became Ready succeeded when the worker's Deployment in the same
+#     namespace was updated with it.
+#  2. statefulset.go: no observedGeneration check at all, so the update's own
+#     event (all replicas ready at one revision, from the last rollout) ended
+#     the wait at once (upstream fixed it after this version, in #4094).
+K8S_PATCH_ID=await-waits-for-the-controller-v2
+K8S_DEPLOYMENT_PATCHES=(
   '			if deployment.GetGeneration() == observedGeneration {
 				dia.processDeploymentEvent(event)'
   '			// goship: not an object older than the update (a shared informer replays its cache, which may not hold it yet).
 			if deployment.GetGeneration() >= dia.config.currentOutputs.GetGeneration() && deployment.GetGeneration() == observedGeneration {
 				dia.processDeploymentEvent(event)'
 )
-patch_k8s() {
+K8S_STATEFULSET_PATCHES=(
+  '	// Set current and target replica counts for logging purposes.
+	sia.targetReplicas = replicas'
+  '	// goship: a status the controller wrote for an older generation says nothing about this one (the update'"'"'s own event).
+	if observed, found, _ := unstructured.NestedInt64(statefulset.Object, "status", "observedGeneration"); !found || observed != sia.currentGeneration {
+		sia.revisionReady, sia.replicasReady = false, false
+	}
+
+	// Set current and target replica counts for logging purposes.
+	sia.targetReplicas = replicas'
+)
+# edit_exactly FILE OLD NEW [OLD NEW...]
+edit_exactly() {
   # shellcheck disable=SC2016 # JavaScript, not shell
   node -e '
     const fs = require("fs"), [file, ...p] = process.argv.slice(1);
     let src = fs.readFileSync(file, "utf8");
     for (let i = 0; i < p.length; i += 2) {
       const n = src.split(p[i]).length - 1;
-      if (n !== 1) { console.error(`kubernetes provider patch ${i / 2 + 1}: expected 1 match, found ${n} (has upstream changed or fixed it?): ${p[i]}`); process.exit(1); }
+      if (n !== 1) { console.error(`kubernetes provider patch of ${file}, edit ${i / 2 + 1}: expected 1 match, found ${n} (has upstream changed or fixed it?): ${p[i]}`); process.exit(1); }
       src = src.replace(p[i], () => p[i + 1]);
     }
-    fs.writeFileSync(file, src);' "$1/pkg/await/deployment.go" "${K8S_PATCHES[@]}"
-  install -m 0644 "$here/kubernetes/goship_deployment_await_test.go" "$1/pkg/await/"
+    fs.writeFileSync(file, src);' "$@"
+}
+patch_k8s() {
+  edit_exactly "$1/pkg/await/deployment.go" "${K8S_DEPLOYMENT_PATCHES[@]}"
+  edit_exactly "$1/pkg/await/statefulset.go" "${K8S_STATEFULSET_PATCHES[@]}"
+  install -m 0644 "$here/kubernetes/goship_await_test.go" "$1/pkg/await/"
   (cd "$1" && go test -mod=mod -count=1 -run '^TestGoship' ./pkg/await/) ||
-    toolchain_die "the patched Deployment await fails its tests (scripts/toolchain/kubernetes/)"
-  echo "    patched pkg/await/deployment.go ($K8S_PATCH_ID), its tests pass"
+    toolchain_die "the patched awaiters fail their tests (scripts/toolchain/kubernetes/)"
+  echo "    patched pkg/await/{deployment,statefulset}.go ($K8S_PATCH_ID), its tests pass"
 }
 # A provider built before the patch (or another one) is rebuilt.
 k8s_lacks_patch() { ! grep -qxF "  goship patch: $K8S_PATCH_ID" "$K8S_DIR/BUILDINFO" 2>/dev/null; }

@@ -1,5 +1,5 @@
-// goship: copied into pulumi-kubernetes provider/pkg/await by scripts/toolchain/pulumi.sh, next to its patch of
-// deployment.go, and run before the provider is built: each test fails on the unpatched awaiter.
+// goship: copied into pulumi-kubernetes provider/pkg/await by scripts/toolchain/pulumi.sh, next to its patches of
+// deployment.go and statefulset.go, and run before the provider is built: each test fails on the unpatched awaiter.
 package await
 
 import (
@@ -59,4 +59,38 @@ func TestGoshipRolloutAfterStaleCachedDeploymentSucceeds(t *testing.T) {
 		replicaSets <- watchAddedEvent(availableReplicaSet("default", "foo-2", "foo", "2"))
 	})
 	assert.NoError(t, err)
+}
+
+// readyStatefulSet is StatefulSet default/foo at `generation`, its status written for `observed`: every replica ready
+// at one revision (a finished rollout, as far as the status tells).
+func readyStatefulSet(generation, observed int64) *unstructured.Unstructured {
+	s := statefulsetReady("default", "foo", "foo-service", "RollingUpdate")
+	s.SetGeneration(generation)
+	if err := unstructured.SetNestedField(s.Object, observed, "status", "observedGeneration"); err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func awaitStatefulSetUpdate(t *testing.T, events ...*unstructured.Unstructured) error {
+	t.Helper()
+	awaiter := makeStatefulSetInitAwaiter(mockUpdateConfig(readyStatefulSet(2, 1), readyStatefulSet(1, 1)))
+	statefulSets, pods := make(chan watch.Event, 8), make(chan watch.Event)
+	timeout, period := make(chan time.Time, 1), make(chan time.Time)
+	for _, s := range events {
+		statefulSets <- watch.Event{Type: watch.Modified, Object: s}
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		timeout <- time.Now()
+	}()
+	_, err := awaiter.await(statefulSets, pods, timeout, period)
+	return err
+}
+
+// The update's own event carries the new generation and the status of the last rollout (all ready, one revision):
+// before the StatefulSet controller has seen the update it is not its answer (as upstream's later #4094 also fixed).
+func TestGoshipStatefulSetUpdateWaitsForTheController(t *testing.T) {
+	assert.IsType(t, &timeoutError{}, awaitStatefulSetUpdate(t, readyStatefulSet(2, 1)))
+	assert.NoError(t, awaitStatefulSetUpdate(t, readyStatefulSet(2, 1), readyStatefulSet(2, 2)))
 }

@@ -65,7 +65,7 @@ const worker = settings.worker && kafka && new Worker(settings.worker.name, {
     namespace: appNamespace,
     imagePullDockerConfigJson: pullSecret,
     kafka,
-    database: database?.connection,
+    database: service.migratedDatabase,
 });
 
 export const imageRef = image.ref;

@@ -151,4 +151,10 @@ export interface DatabaseConnection {
     connectionSecret: { name: pulumi.Input<string>; key: string };
     /** Added to the service's egress allow-list, when it has one; unset: none added. */
     egress?: DatabaseEgress;
+    /**
+     * What brings the schema to the image's version: a WebService's migration Job (its `migratedDatabase` sets this).
+     * A Worker of the same image changes its pods only after it, so a failed migration leaves them as they are.
+     * Unset: nothing to wait for.
+     */
+    migration?: pulumi.Resource;
 }

@@ -16,6 +16,7 @@ import { createIngress, ingressUrl } from "./ingress";
 import { createScaledObject } from "./keda";
 import { commonLabels } from "./labels";
 import { createNamespace } from "./namespace";
+import type { DatabaseConnection } from "../database/types";
 import { databaseEgressRule } from "./database-egress";
 import { createMigrationJob } from "./migration-job";
 import { createMigrationNetworkPolicy, createNetworkPolicy } from "./network-policy";
@@ -47,6 +48,11 @@ export class WebService extends pulumi.ComponentResource {
     /** Where the Ingress serves (or publicUrl); undefined without an Ingress. */
     readonly url: pulumi.Output<string | undefined>;
     readonly deployment: k8s.apps.v1.Deployment;
+    /**
+     * `database` with this service's migration Job as its `migration`: give it to a Worker of the same image, which
+     * then waits for the schema its pods need. Undefined without a database.
+     */
+    readonly migratedDatabase?: DatabaseConnection;
 
     /**
      * `name` is the service's name: Kubernetes object names and labels derive from it. Every problem of the
@@ -96,7 +102,14 @@ export class WebService extends pulumi.ComponentResource {
         const migration = settings.database?.migrate && podInputs.databaseSecret
             ? createMigrationJob(meta, { ...settings, database: settings.database }, { ...podInputs, databaseSecret: podInputs.databaseSecret }, child)
             : undefined;
-        this.deployment = createDeployment(meta, settings, podInputs, { ...child, dependsOn: migration ? [migration] : [] });
+        // And after a migration it was given (the schema of another service of the same image and database).
+        const schema = [migration, args.database?.migration].filter((resource): resource is pulumi.Resource => resource !== undefined);
+        this.deployment = createDeployment(meta, settings, podInputs, { ...child, dependsOn: schema });
+        this.migratedDatabase = args.database && {
+            connectionSecret: args.database.connectionSecret,
+            egress: args.database.egress,
+            migration: migration ?? args.database.migration,
+        };
 
         const delivery = settings.delivery;
         const canary = delivery.kind === "canary";

@@ -7,7 +7,7 @@ import { BOOLEAN, Checks, STRING, fieldsOf, integer, isRecord, key, matching } f
 import { SERVICE_RULES as R } from "./rules";
 import { WebServiceDatabaseArgs } from "./types";
 
-const FIELDS = fieldsOf<WebServiceDatabaseArgs>({ connectionSecret: true, egress: true, migrate: true, migrationTimeoutSeconds: true });
+const FIELDS = fieldsOf<WebServiceDatabaseArgs>({ connectionSecret: true, egress: true, migration: true, migrate: true, migrationTimeoutSeconds: true });
 const SECRET_FIELDS = ["name", "key"];
 /** A Secret's data key, as the API server accepts it. */
 const SECRET_KEY = matching(/^[-._a-zA-Z0-9]{1,253}$/, "a Secret key (letters, digits, '-', '_' and '.')");
@@ -32,6 +32,9 @@ export function checkDatabase(checks: Checks, database: WebServiceDatabaseArgs |
         checks.check("database.connectionSecret.key", secret.key, SECRET_KEY, { required: true });
     }
     checkEgress(checks, database.egress);
+    if (database.migration !== undefined && !pulumi.Resource.isInstance(database.migration)) {
+        checks.add("database.migration", "a Pulumi resource to wait for (a WebService's migratedDatabase carries its migration Job)", shown(database.migration));
+    }
     checks.check("database.migrate", database.migrate, BOOLEAN);
     checks.check("database.migrationTimeoutSeconds", database.migrationTimeoutSeconds, MIGRATION_TIMEOUT_SECONDS);
 }

@@ -40,7 +40,7 @@ export function createWorkerDeployment(
     meta: ObjectMeta,
     settings: WorkerSettings,
     inputs: WorkerPodInputs,
-    opts: ChildOptions,
+    opts: ChildOptions & { dependsOn: pulumi.Resource[] },
 ): k8s.apps.v1.Deployment {
     const probe = (path: string, timing: { periodSeconds: number; failureThreshold: number }): k8s.types.input.core.v1.Probe =>
         ({ httpGet: { path, port: "admin" }, timeoutSeconds: 1, ...timing });

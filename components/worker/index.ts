@@ -68,6 +68,9 @@ export class Worker extends pulumi.ComponentResource {
             pulumi.log.warn(`Worker ${name}: no database, so USERS_STORE=memory: each pod keeps what it processed to itself ` +
                 "(development only; give `database` to write the orders to PostgreSQL)", this);
         }
+        // The pods of a new image start once its schema is there (a WebService's migration Job): a failed migration
+        // leaves the running ones as they are, and `up` fails on the migration alone.
+        const migration = args.database?.migration ? [args.database.migration] : [];
         this.deployment = createWorkerDeployment(meta, settings, {
             image: args.image,
             serviceAccountName: serviceAccount.metadata.name,
@@ -76,7 +79,7 @@ export class Worker extends pulumi.ComponentResource {
             configMapName: configMap?.metadata.name,
             pullSecretName: pullSecret?.metadata.name,
             databaseSecret: args.database?.connectionSecret,
-        }, child);
+        }, { ...child, dependsOn: migration });
 
         // Named after the credentials' Secret: new credentials are a new authenticationRef, so KEDA rebuilds the scaler.
         const authentication = credentials && createTriggerAuthentication(meta, credentials, child);
@@ -84,6 +87,7 @@ export class Worker extends pulumi.ComponentResource {
             kafka: args.kafka,
             authentication,
             deploymentInputs: [args.image, args.database?.connectionSecret],
+            deploymentDependsOn: migration,
         }, child);
         if (settings.awaitReady) {
             const connection = connectionOf(args.provider);

@@ -44,6 +44,8 @@ export function createWorkerScaledObject(
         authentication?: k8s.apiextensions.CustomResource;
         /** What the Deployment is created after (the image, the database's Secret): the ScaledObject waits for the same. */
         deploymentInputs: pulumi.Input<unknown>[];
+        /** And the resources it depends on (the schema's migration). */
+        deploymentDependsOn: pulumi.Resource[];
     },
     opts: ChildOptions,
 ): k8s.apiextensions.CustomResource {
@@ -61,6 +63,6 @@ export function createWorkerScaledObject(
         // Registered when the Deployment is, not minutes before it (a cold image build): KEDA refuses a ScaledObject
         // whose target does not exist and retries with a doubling backoff that outlasts the readiness check. Waiting
         // on the inputs, not on the Deployment's outputs, keeps the spec known in a preview.
-        dependsOn: pulumi.all(inputs.deploymentInputs).apply(() => (inputs.authentication ? [inputs.authentication] : [])),
+        dependsOn: pulumi.all(inputs.deploymentInputs).apply(() => [...inputs.deploymentDependsOn, ...(inputs.authentication ? [inputs.authentication] : [])]),
     });
 }

@@ -68,7 +68,10 @@ export interface WorkerArgs {
     logLevel?: LogLevel;
     /** Plain environment variables (a ConfigMap). @default {} */
     env?: Record<string, string>;
-    /** Where orders are written: the WebService's database connection (and its egress, which the NetworkPolicy allows). */
+    /**
+     * Where orders are written (and its egress, which the NetworkPolicy allows): the WebService's `migratedDatabase`,
+     * so that the worker's pods change only after the service's migration Job brought the schema to their image.
+     */
     database?: DatabaseConnection;
     /** Default-deny ingress (but the metrics scrape) and egress (but DNS, the brokers, the database); false: none. @default {} */
     networkPolicy?: WorkerNetworkPolicyArgs | false;

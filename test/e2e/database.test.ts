@@ -62,7 +62,7 @@ describe("the users API on the local stack's PostgreSQL", () => {
         const result = project.pulumi(["up", "--stack", "local", "--yes", "--skip-preview"], { allowFailure: true });
         return { ...result, seconds: (Date.now() - started) / 1000 };
     };
-    const deployedImage = () => kubectlJson(["-n", NAMESPACE, "get", "deployment", "goship"]).spec.template.spec.containers[0].image as string;
+    const deployedImage = (deployment = "goship") => kubectlJson(["-n", NAMESPACE, "get", "deployment", deployment]).spec.template.spec.containers[0].image as string;
     const databasePod = () => kubectlJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", "app.kubernetes.io/component=database"]).items[0];
     /** Every stored user, page by page (the list is paginated: follow `next`). */
     const allUsers = async (): Promise<User[]> => {
@@ -252,6 +252,7 @@ describe("the users API on the local stack's PostgreSQL", () => {
         const broken = `${version}_e2e_broken.sql`;
         fs.writeFileSync(`${migrations}/${broken}`, "-- +goose Up\nALTER TABLE users ADD COLUMN e2e_broken integer NOT NULL REFERENCES no_such_table (id);\n\n-- +goose Down\nSELECT 1;\n");
         const imageBefore = deployedImage();
+        const workerImageBefore = deployedImage("goship-worker");
         const load = ConstantLoad.start({ host: HOST, path: "/api/v1/users/1", ratePerSecond: 20 });
         const deployed = up();
         const report = await load.stop();
@@ -261,6 +262,9 @@ describe("the users API on the local stack's PostgreSQL", () => {
         assert.ok(output.includes(broken), `the failure names the migration ${broken}:\n${output.slice(-3000)}`);
         assert.match(output, /no_such_table/, "and says why");
         assert.equal(deployedImage(), imageBefore, "the Deployment was not changed");
+        // The worker runs the same image on the same database: it waits for the migration too, so nothing times out.
+        assert.equal(deployedImage("goship-worker"), workerImageBefore, "nor the worker's");
+        assert.doesNotMatch(output, /goship-worker-deployment \*\*updating failed\*\*/, "the worker's rollout did not start");
         assert.equal(report.failures, 0, `the old pods kept serving: ${JSON.stringify(report.statusCodes)}`);
         assert.equal((await viaIngress("GET", "/readyz")).status, 200);
     });

@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createKubernetesProvider } from "../../components/kubernetes-provider";
+import { WebService } from "../../components/web-service";
 import { Worker, WorkerArgs, awaitScaledObjectReady, notReadyMessage } from "../../components/worker";
 import { ProgramRun, RecordedResource, ofType, runProgram, single } from "../helpers/mocks";
 
@@ -133,6 +134,33 @@ describe("Worker as a library", () => {
         assert.equal(ready.trigger, "kafka trigger (topic orders, consumer group orders-worker, brokers 10.244.0.1:9092)");
         const off = await deploy({ awaitReady: false });
         assert.equal(ofType(off, "pulumi-nodejs:dynamic/goship:ScaledObjectReadiness").length, 0);
+    });
+
+    it("given a WebService's migratedDatabase, its Deployment and ScaledObject change only after the service's migration Job", async () => {
+        const waitsFor: Record<string, unknown> = {};
+        let migration: pulumi.Resource | undefined;
+        const run = await runProgram("test", { config: {}, secretKeys: [] }, {
+            program: () => {
+                const provider = createKubernetesProvider("cluster", { context: "test-context" });
+                const service = new WebService("orders", { provider, image: IMAGE, database: DATABASE });
+                migration = service.migratedDatabase?.migration;
+                new Worker("orders-worker", { provider, image: IMAGE, database: service.migratedDatabase, kafka: { ...KAFKA, password: pulumi.secret(PASSWORD) } }, {
+                    transformations: [({ name, opts }) => {
+                        waitsFor[name] = opts.dependsOn;
+                        return undefined;
+                    }],
+                });
+            },
+        });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.ok(migration instanceof k8s.batch.v1.Job, "migratedDatabase carries the service's migration Job");
+        assert.ok((waitsFor["orders-worker-deployment"] as unknown[]).includes(migration), "the worker's Deployment depends on it");
+        const scaledObject = await new Promise<unknown[]>((resolve) => (waitsFor["orders-worker-scaledobject"] as pulumi.Output<unknown[]>).apply(resolve));
+        assert.ok(scaledObject.includes(migration), "its ScaledObject is registered with the Deployment, after it too");
+        const direct = await deploy();
+        assert.equal(direct.error, undefined, "a database without a migration waits for nothing");
+        const wrong = await deploy({ database: { ...DATABASE!, migration: "the job" as unknown as pulumi.Resource } });
+        assert.match(wrong.error?.message ?? "", /database\.migration: expected a Pulumi resource to wait for/);
     });
 
     it("denies ingress but the metrics scrape, and egress but DNS, the brokers and the database", async () => {

@@ -1,12 +1,15 @@
-// What kube-linter and kube-score asked of the rendered manifests, both through the components and the stack config:
-// a PDB that lets not-Ready pods be evicted, ephemeral-storage requests and limits (configurable, with defaults),
-// and an optional egress allow-list in the NetworkPolicy.
+// What kube-linter, kube-score and checkov asked of the rendered manifests, both through the components and the stack
+// config: a PDB that lets not-Ready pods be evicted, ephemeral-storage requests and limits (configurable, with
+// defaults), an optional egress allow-list in the NetworkPolicy, and no database password in rendered files (checkov's
+// secret scan found DATABASE_URL's credentials in them).
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
+import { Database } from "../../components/database";
+import { createKubernetesProvider } from "../../components/kubernetes-provider";
 import { WebService, WebServiceArgs } from "../../components/web-service";
 import { ProgramRun, runProgram, single } from "../helpers/mocks";
-import { readStackConfig, secretValue, toEngineConfig } from "../helpers/stack-config";
+import { TEST_DATABASE_PASSWORD, readStackConfig, secretValue, toEngineConfig } from "../helpers/stack-config";
 
 const IMAGE = `registry.example.com/team/orders@sha256:${"c".repeat(64)}`;
 const BASE = { registryServer: "registry.example.com", registryUsername: "robot", registryPassword: secretValue("t"), kubeContext: "test" };
@@ -71,5 +74,34 @@ describe("manifests as external linters judge them", () => {
         const run = await component({ networkPolicy: { egress: [{ ports: [443] }, { cidrs: ["10.0.0.0/40"] }] } });
         assert.match(run.error?.message ?? "", /networkPolicy\.egress\[0\]: expected cidrs or namespaces to allow, got neither/);
         assert.match(run.error?.message ?? "", /networkPolicy\.egress\[1\]\.cidrs\[0\]: expected a CIDR such as 10\.0\.0\.0\/16, got "10\.0\.0\.0\/40"/);
+    });
+
+    it("a Database is refused a provider that renders manifests: its Secrets would hold the password in plaintext files", async () => {
+        const expected = "a provider that applies manifests (the database password is in its Secrets, which rendering writes to files in plaintext), " +
+            'got one that renders to "/tmp/goship-render"';
+        for (const args of [
+            { provider: "kubernetes" as const, image: IMAGE },
+            { provider: "aws" as const, vpcId: "vpc-0d0e0f0a0b0c0d0e0", subnetIds: ["subnet-0a1b2c3d4e5f60708", "subnet-0b1c2d3e4f5a60718"], allowedCidrs: ["10.20.0.0/16"] },
+        ]) {
+            const direct = await runProgram("test", { config: {}, secretKeys: [] }, {
+                program: () => void new Database("orders-db", {
+                    ...args, kubernetesProvider: createKubernetesProvider("cluster", { renderYamlTo: "/tmp/goship-render" }), namespace: "goship", password: TEST_DATABASE_PASSWORD,
+                }),
+            });
+            assert.ok(direct.error?.message.includes(`kubernetesProvider: expected ${expected}`), direct.error?.message);
+            assert.deepEqual(direct.resources.filter((r) => r.type !== "pulumi:providers:kubernetes"), [], "nothing is registered");
+        }
+        for (const stack of ["local", "dev"]) {
+            const run = await runProgram(stack, readStackConfig(stack, {
+                "goship:renderYamlTo": "/tmp/goship-render", "goship:kubeContext": undefined, "goship:imagePullSecret": "false",
+                "goship:kafka": undefined, "goship:kafkaPassword": undefined, "goship:worker": undefined,
+            }));
+            assert.match(run.error?.message ?? "", /invalid stack configuration \(1 problem\)/);
+            assert.ok(run.error?.message.includes(`renderYamlTo: expected ${expected}`), run.error?.message);
+        }
+        const applied = await runProgram("test", { config: {}, secretKeys: [] }, {
+            program: () => void new Database("orders-db", { provider: "kubernetes", image: IMAGE, kubernetesProvider: new k8s.Provider("cluster", {}), namespace: "goship", password: TEST_DATABASE_PASSWORD }),
+        });
+        assert.equal(applied.error, undefined, applied.error?.message);
     });
 });

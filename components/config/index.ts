@@ -11,7 +11,7 @@ import type { RegistrySettings } from "../registry";
 import { pullSecretProblems } from "../registry/pull-secret";
 import { RegistryType, registryProblems } from "../registry/validate";
 import type { AlicloudDatabaseArgs, AwsDatabaseArgs, KubernetesDatabaseArgs } from "../database/types";
-import { databaseProblems } from "../database/validate";
+import { databaseProblems, renderingProblems } from "../database/validate";
 import { resolveSettings } from "../web-service/resolve";
 import { WebServiceArgs } from "../web-service/types";
 import { webServiceProblems } from "../web-service/validate";
@@ -147,7 +147,7 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
 
     const found = [
         ...problems.list,
-        ...(database ? databaseConfigProblems(tree, database, password, name, problems.failed) : []),
+        ...(database ? databaseConfigProblems(tree, database, password, name, kubernetes.renderYamlTo, problems.failed) : []),
         ...(type ? tree.report("registry", registryProblems(type, registry), problems.failed) : []),
         ...(type && pullSecret ? tree.report("pullSecret", pullSecretProblems(type), problems.failed) : []),
         ...tree.report("image", imageProblems(image), problems.failed),
@@ -198,7 +198,7 @@ function workerFromConfig(value: unknown, appName: string, service: Omit<WebServ
 }
 
 /** The Database's problems, under the config's keys; the program's own arguments stand in as valid. */
-function databaseConfigProblems(tree: ArgumentTree, database: DatabaseSettings, password: string | undefined, name: string, failed: Set<string>): string[] {
+function databaseConfigProblems(tree: ArgumentTree, database: DatabaseSettings, password: string | undefined, name: string, renderYamlTo: string | undefined, failed: Set<string>): string[] {
     const found: string[] = [];
     const args = { ...database } as Record<string, unknown>;
     if (database.provider === "kubernetes" && typeof database.image === "string") {
@@ -216,5 +216,6 @@ function databaseConfigProblems(tree: ArgumentTree, database: DatabaseSettings, 
         ...found,
         ...tree.report("databasePassword", renamed.filter((problem) => problem.path === ""), failed),
         ...tree.report("database", renamed.filter((problem) => problem.path !== ""), failed),
+        ...tree.report("database", renderingProblems(renderYamlTo), failed),
     ];
 }

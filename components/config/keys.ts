@@ -107,7 +107,7 @@ export const CONFIG_KEYS = {
     // --- Kubernetes connection
     kubeconfig: { type: "string", group: "kubernetes", secret: true, arg: "kubernetes.kubeconfig", description: "Kubeconfig contents or a path to it (default: KUBECONFIG / ~/.kube/config)." },
     kubeContext: { type: "string", group: "kubernetes", arg: "kubernetes.context", description: "Kubeconfig context to use (default: the current context)." },
-    renderYamlTo: { type: "string", group: "kubernetes", arg: "kubernetes.renderYamlTo", reports: ["service.provider"], description: "Render manifests to this directory instead of applying them (no cluster needed; refused with secretEnv or imagePullSecret, whose Secrets would be written in plaintext)." },
+    renderYamlTo: { type: "string", group: "kubernetes", arg: "kubernetes.renderYamlTo", reports: ["service.provider", "database.kubernetesProvider"], description: "Render manifests to this directory instead of applying them (no cluster needed; refused with secretEnv, imagePullSecret, kafkaPassword or database, whose Secrets would be written in plaintext)." },
 
     // --- workload
     replicas: { type: "integer", group: "workload", default: A.replicas, rule: S.replicas, arg: "service.autoscaling.replicas", when: { ...autoscalingIs("none"), why: "the autoscaler owns the replica count: use minReplicas" }, description: "Pods when autoscaling is none." },

@@ -1,8 +1,10 @@
 // Database: one PostgreSQL database for a service and the Kubernetes Secret holding its DATABASE_URL, on the
 // cluster (kubernetes), AWS RDS (aws) or ApsaraDB RDS (alicloud). Cloud halves are loaded only when chosen, so a
 // program that uses the in-cluster database never loads @pulumi/aws or @pulumi/alicloud (nor needs their plugins).
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
+import { renderedTo } from "../kubernetes-provider";
 import { ArgumentError, refuseProblems } from "../validation/problems";
 import { applyAnnotations, ObjectMeta } from "../web-service/child-options";
 import { commonLabels } from "../web-service/labels";
@@ -38,7 +40,8 @@ export class Database extends pulumi.ComponentResource {
      * reported at once, before anything is registered; a password given as an Output is checked when it resolves.
      */
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        refuseProblems(`Database ${name}`, databaseProblems(name, args));
+        const renderYamlTo = args.kubernetesProvider instanceof k8s.Provider ? renderedTo(args.kubernetesProvider) : undefined;
+        refuseProblems(`Database ${name}`, databaseProblems(name, args, { renderYamlTo }));
         super("goship:database:Database", name, {}, opts);
 
         const names = {

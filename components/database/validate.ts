@@ -47,9 +47,23 @@ export function passwordProblems(provider: DatabaseProvider, password: unknown):
     return checks.problems;
 }
 
-/** Every problem of a Database's arguments. */
-export function databaseProblems(name: string, args: DatabaseArgs): Problem[] {
+/**
+ * A Database writes its password into Secrets on every provider (the connection Secret's DATABASE_URL; kubernetes:
+ * also POSTGRES_PASSWORD), and a provider that renders manifests writes Secrets to files in plaintext.
+ */
+export function renderingProblems(renderYamlTo: string | undefined): Problem[] {
     const checks = new Checks();
+    if (renderYamlTo !== undefined) {
+        checks.add("kubernetesProvider", "a provider that applies manifests (the database password is in its Secrets, which rendering writes to files in plaintext)",
+            `one that renders to ${JSON.stringify(renderYamlTo)}`);
+    }
+    return checks.problems;
+}
+
+/** Every problem of a Database's arguments; `context.renderYamlTo`: where its Kubernetes provider renders to. */
+export function databaseProblems(name: string, args: DatabaseArgs, context: { renderYamlTo?: string } = {}): Problem[] {
+    const checks = new Checks();
+    checks.problems.push(...renderingProblems(context.renderYamlTo));
     checks.check("name", name, SERVICE_RULES.name, { required: true });
     if (!isRecord(args) || !checks.check("provider", args.provider, R.provider, { required: true })) {
         return checks.problems;

@@ -89,6 +89,25 @@ describe("stack config: kafka and the worker", () => {
         assert.deepEqual(await problems({ kafka: { ...BASE.kafka, partitions: undefined } }), ["kafka.partitions: expected an integer from 1 to 10000, got nothing"]);
     });
 
+    it("refuses a password inside the kafka or database map (plaintext in the stack file), naming the secret key instead", async () => {
+        assert.deepEqual(await problems({ kafka: { ...BASE.kafka, password: "hunter2" }, kafkaPassword: undefined }), [
+            "kafka.password: expected unset (the password is the secret key kafkaPassword: pulumi config set --secret kafkaPassword …), got a value (not shown: it is secret)",
+            "kafkaPassword: expected the SASL password (a secret) with SCRAM-SHA-256, got nothing",
+        ]);
+        const database = { provider: "kubernetes", image: "127.0.0.1:5000/goship/postgres:15.20-0-deb12u1", storageSize: "1Gi", password: "hunter2" };
+        assert.deepEqual(await problems({ database, databasePassword: secretValue("Test-Database-Pw-0001") }), [
+            "database.password: expected unset (the password is the secret key databasePassword: pulumi config set --secret databasePassword …), got a value (not shown: it is secret)",
+        ]);
+    });
+
+    it("refuses a worker name that is not a string and unknown resources fields rather than falling back to the defaults", async () => {
+        assert.deepEqual(await problems({ worker: { name: 5, resources: { cpuRequests: "100m" } } }), [
+            "worker.name: expected a DNS label starting with a letter, at most 40 characters, got 5",
+            "worker.resources.cpuRequests: expected a field of resources (did you mean cpuRequest?): cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, " +
+            "ephemeralStorageLimit, got an unknown field",
+        ]);
+    });
+
     it("the production shape in Pulumi.prod.yaml's comment is a valid stack: SASL over TLS, 3 to 24 pods on 24 partitions", async () => {
         const commented = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").split("\n")
             .filter((line) => /^ {2}# {1,5}(goship:(kafka|worker):| {2}\w+:)/.test(line) && !line.includes("pulumi config")).map((line) => line.replace(/^ {2}# /, "  ")).join("\n");

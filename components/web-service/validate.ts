@@ -9,7 +9,7 @@ import { Problem } from "../validation/problems";
 import { BOOLEAN, Checks, fieldsOf, key } from "../validation/rules";
 import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
-import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } from "./types";
+import { EgressRule, NetworkPolicyArgs, ResourceArgs, WebServiceArgs, WebServiceSettings } from "./types";
 import { checkKafka } from "../kafka/rules";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkDatabase } from "./validate-database";
@@ -31,6 +31,9 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     kafka: true, delivery: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
+const RESOURCE_FIELDS = fieldsOf<ResourceArgs>({
+    cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true, ephemeralStorageRequest: true, ephemeralStorageLimit: true,
+});
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
@@ -70,7 +73,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
         checks.add("namespace", (n) => `a name to create (or ${n("createNamespace")} false to use another resource's namespace)`, "an Output");
     }
     checkAutoscaling(checks, args.autoscaling);
-    checkResources(checks, settings);
+    checkResources(checks, settings, args.resources);
     checkShutdownAndRollout(checks, settings);
     checks.check("logLevel", args.logLevel, R.logLevel);
     checks.check("servicePort", args.servicePort, R.port);
@@ -102,7 +105,11 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
 }
 
 /** Each quantity valid, each request at most its limit, the limits above what the Go runtime and /tmp need. */
-export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">): void {
+/** `given` is the resources argument as passed: its unknown fields would otherwise fall back to the defaults unseen. */
+export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">, given: unknown): void {
+    if (given !== undefined) {
+        checks.fields("resources", given, RESOURCE_FIELDS, "resources");
+    }
     const r = settings.resources;
     const pairs = [
         { request: "cpuRequest", limit: "cpuLimit", rule: R.cpu, parse: parseCpu },

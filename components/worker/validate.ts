@@ -70,7 +70,7 @@ export function workerProblems(name: string, args: Omit<WorkerArgs, "provider" |
     checks.check("drainTimeoutSeconds", args.drainTimeoutSeconds, WORKER_RULES.drainTimeoutSeconds);
     checks.check("readyTimeoutSeconds", args.readyTimeoutSeconds, WORKER_RULES.readyTimeoutSeconds);
     checks.check("rolloutTimeoutSeconds", args.rolloutTimeoutSeconds, WORKER_RULES.rolloutTimeoutSeconds);
-    checkResources(checks, settings);
+    checkResources(checks, settings, args.resources);
     checks.check("logLevel", args.logLevel, R.logLevel);
     checkEnv(checks, { env: args.env });
     for (const [variable, from] of Object.entries(WORKER_ENV)) {

@@ -9,7 +9,7 @@ import { Problem } from "../validation/problems";
 import { BOOLEAN, Checks, fieldsOf, key } from "../validation/rules";
 import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
-import { EgressRule, NetworkPolicyArgs, ResourceArgs, WebServiceArgs, WebServiceSettings } from "./types";
+import { EgressRule, NetworkPolicyArgs, ResourceArgs, RolloutArgs, ShutdownArgs, WebServiceArgs, WebServiceSettings } from "./types";
 import { checkKafka } from "../kafka/rules";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkDatabase } from "./validate-database";
@@ -34,6 +34,8 @@ const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNam
 const RESOURCE_FIELDS = fieldsOf<ResourceArgs>({
     cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true, ephemeralStorageRequest: true, ephemeralStorageLimit: true,
 });
+const SHUTDOWN_FIELDS = fieldsOf<ShutdownArgs>({ preStopSleepSeconds: true, drainDelaySeconds: true, shutdownTimeoutSeconds: true });
+const ROLLOUT_FIELDS = fieldsOf<RolloutArgs>({ revisionHistoryLimit: true, maxSurge: true, maxUnavailable: true, timeoutSeconds: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
@@ -74,7 +76,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     }
     checkAutoscaling(checks, args.autoscaling);
     checkResources(checks, settings, args.resources);
-    checkShutdownAndRollout(checks, settings);
+    checkShutdownAndRollout(checks, settings, args);
     checks.check("logLevel", args.logLevel, R.logLevel);
     checks.check("servicePort", args.servicePort, R.port);
     checkEnv(checks, args);
@@ -133,7 +135,14 @@ export function checkResources(checks: Checks, settings: Pick<WebServiceSettings
     floor("ephemeralStorageLimit", DEFAULTS.workload.tmpSizeLimit, "/tmp alone may hold that much; the kubelet evicts a pod above its limit");
 }
 
-function checkShutdownAndRollout(checks: Checks, settings: WebServiceSettings): void {
+function checkShutdownAndRollout(checks: Checks, settings: WebServiceSettings, args: Pick<WebServiceArgs, "shutdown" | "rollout">): void {
+    // As given: an unknown field would otherwise fall back to its default unseen.
+    if (args.shutdown !== undefined) {
+        checks.fields("shutdown", args.shutdown, SHUTDOWN_FIELDS, "shutdown settings");
+    }
+    if (args.rollout !== undefined) {
+        checks.fields("rollout", args.rollout, ROLLOUT_FIELDS, "rollout settings");
+    }
     const { shutdown, rollout } = settings;
     checks.check("shutdown.preStopSleepSeconds", shutdown.preStopSleepSeconds, R.preStopSleepSeconds);
     checks.check("shutdown.drainDelaySeconds", shutdown.drainDelaySeconds, R.drainDelaySeconds);

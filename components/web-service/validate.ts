@@ -84,7 +84,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkNetworkPolicy(checks, args.networkPolicy);
     checkObservability(checks, args);
     checkDatabase(checks, args.database);
-    checkDelivery(checks, args);
+    checkDelivery(checks, args, context);
     if (args.kafka !== undefined) {
         checkKafka(checks, "kafka", args.kafka, { partitionsRequired: false });
     }

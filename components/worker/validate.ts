@@ -59,7 +59,7 @@ export function workerProblems(name: string, args: Omit<WorkerArgs, "provider" |
     if (max && typeof partitions === "number" && KAFKA_RULES.partitions.accepts(partitions) && settings.maxReplicas > partitions && !settings.allowIdleConsumers) {
         checks.add("maxReplicas", (n) => `at most the topic's ${n("kafka.partitions")} (${partitions}): a consumer group has no more busy members ` +
             `than partitions, and KEDA caps the count at ${partitions} without a word (or set ${n("allowIdleConsumers")} true for idle spares)`,
-        String(settings.maxReplicas));
+        args.maxReplicas === undefined ? `${settings.maxReplicas} (the default)` : String(settings.maxReplicas));
     }
     checks.check("lagThreshold", args.lagThreshold, WORKER_RULES.lagThreshold);
     checks.check("activationLagThreshold", args.activationLagThreshold, WORKER_RULES.activationLagThreshold);

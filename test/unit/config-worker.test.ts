@@ -57,6 +57,13 @@ describe("stack config: kafka and the worker", () => {
         ]);
     });
 
+    it("says the maxReplicas above the partitions is the default when the user set none", async () => {
+        assert.deepEqual(await problems({ kafka: { ...BASE.kafka, partitions: 3 }, worker: {} }), [
+            "worker.maxReplicas: expected at most the topic's kafka.partitions (3): a consumer group has no more busy members than partitions, " +
+            "and KEDA caps the count at 3 without a word (or set worker.allowIdleConsumers true for idle spares), got 6 (the default)",
+        ]);
+    });
+
     it("reports a kafka problem once, though the service and the worker both check it", async () => {
         assert.deepEqual(await problems({ kafka: { ...BASE.kafka, topic: "bad topic" } }), [
             "kafka.topic: expected a Kafka topic name (letters, digits, '.', '_' and '-', at most 249 characters), got \"bad topic\"",

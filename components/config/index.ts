@@ -19,6 +19,8 @@ import type { KafkaArgs } from "../kafka/types";
 import { resolveWorkerSettings } from "../worker/resolve";
 import type { WorkerArgs } from "../worker/types";
 import { workerProblems } from "../worker/validate";
+import { SECRET_SHOWN } from "../validation/problems";
+import { isRecord } from "../validation/rules";
 import { CONFIG_KEYS, ConfigKey, keyDef } from "./keys";
 import { ArgumentTree } from "./map";
 import { KeyProblems, isRelevant, parseValue, reportKeys } from "./parse";
@@ -94,6 +96,16 @@ export function parseSettings(raw: RawConfig, options: { project: string; projec
         const arg = def.toArg ? def.toArg(value, { projectDir: options.projectDir }) : value;
         if (arg !== undefined) {
             tree.set(def.arg, arg, key);
+        }
+    }
+
+    // A password inside the kafka or database map would sit in the stack file in plaintext, and the program passes the
+    // secret key's value instead: refused, and left out of the checks (they then ask for the secret key when it is missing).
+    for (const [mapKey, secretKey] of [["kafka", "kafkaPassword"], ["database", "databasePassword"]] as const) {
+        const map = tree.get(mapKey);
+        if (isRecord(map) && "password" in map) {
+            problems.add(`${mapKey}.password`, `unset (the password is the secret key ${secretKey}: pulumi config set --secret ${secretKey} …)`, SECRET_SHOWN);
+            delete map.password;
         }
     }
 
@@ -186,7 +198,8 @@ function workerFromConfig(value: unknown, appName: string, service: Omit<WebServ
     }
     const { name, ...args } = value as Record<string, unknown>;
     return {
-        name: typeof name === "string" ? name : `${appName}${DEFAULTS.worker.nameSuffix}`,
+        // A name of another type goes on to the Worker's checks, which refuse it (the default would hide the mistake).
+        name: name === undefined ? `${appName}${DEFAULTS.worker.nameSuffix}` : name as string,
         args: {
             production: service.production,
             forceApply: service.forceApply,

@@ -186,9 +186,11 @@ export const CONFIG_KEYS = {
     worker: {
         type: "map", group: "kafka", arg: "worker",
         description: `Deploy the Kafka consumer (\`server worker\`, same image and namespace) scaled by KEDA on its lag; needs kafka: {name (default <appName>${D.worker.nameSuffix}), consumerGroup (default: name), ` +
-            `minReplicas (default ${D.worker.minReplicas}), maxReplicas (default ${D.worker.maxReplicas}; at most kafka.partitions unless allowIdleConsumers), lagThreshold (default ${D.worker.lagThreshold}), ` +
-            `activationLagThreshold (default ${D.worker.activationLagThreshold}), pollingIntervalSeconds, cooldownSeconds, scaleDownStabilizationSeconds (default ${D.worker.scaleDownStabilizationSeconds}), ` +
-            `drainTimeoutSeconds (default ${D.worker.drainTimeoutSeconds}), awaitReady (default ${D.worker.awaitReady}), readyTimeoutSeconds (default ${D.worker.readyTimeoutSeconds}), resources, logLevel, faultInjection: {delayMs}}. ` +
+            `minReplicas (default ${D.worker.minReplicas}), maxReplicas (default ${D.worker.maxReplicas}; at most kafka.partitions unless allowIdleConsumers, default ${D.worker.allowIdleConsumers}), ` +
+            `lagThreshold (default ${D.worker.lagThreshold}), activationLagThreshold (default ${D.worker.activationLagThreshold}), pollingIntervalSeconds (default ${D.worker.pollingIntervalSeconds}), ` +
+            `cooldownSeconds (default ${D.worker.cooldownSeconds}), scaleUpStabilizationSeconds (default ${D.worker.scaleUpStabilizationSeconds}), scaleDownStabilizationSeconds (default ${D.worker.scaleDownStabilizationSeconds}), ` +
+            `drainTimeoutSeconds (default ${D.worker.drainTimeoutSeconds}), awaitReady (default ${D.worker.awaitReady}), readyTimeoutSeconds (default ${D.worker.readyTimeoutSeconds}), ` +
+            `rolloutTimeoutSeconds (default ${D.worker.rolloutTimeoutSeconds}), resources: {cpuRequest, …}, env, networkPolicy: {metricsNamespace, egress} or false, logLevel, faultInjection: {delayMs}}. ` +
             "Unset: no worker.",
     },
     delivery: {

@@ -39,7 +39,7 @@ export const DELIVERY_RULES = {
 } as const;
 
 /** The delivery argument on its own, then what it needs from the others. */
-export function checkDelivery(checks: Checks, args: Omit<WebServiceArgs, "provider" | "image">): void {
+export function checkDelivery(checks: Checks, args: Omit<WebServiceArgs, "provider" | "image">, context: { renderYamlTo?: string } = {}): void {
     const delivery = args.delivery;
     if (delivery === undefined) {
         return;
@@ -55,6 +55,12 @@ export function checkDelivery(checks: Checks, args: Omit<WebServiceArgs, "provid
     checks.fields("delivery", delivery, FIELDS[delivery.kind], `a ${delivery.kind} delivery`);
     if (delivery.kind !== "canary") {
         return;
+    }
+    if (context.renderYamlTo !== undefined) {
+        // The release waits for Flagger's verdict (CanaryVerdict) with kubectl: with nothing applied it would wait out
+        // its timeout, or read whatever cluster kubectl's default context names.
+        checks.add(at("kind"), "rolling when rendering manifests (a canary release waits for Flagger's verdict on the cluster, " +
+            "and rendering applies nothing)", JSON.stringify(delivery.kind));
     }
     const router = checks.check(at("router"), delivery.router, DELIVERY_RULES.router) ? delivery.router ?? "gatewayapi" : undefined;
     checkSteps(checks, delivery);

@@ -9,7 +9,7 @@ import { Problem } from "../validation/problems";
 import { BOOLEAN, Checks, fieldsOf, key } from "../validation/rules";
 import { guaranteedReplicas } from "./resolve";
 import { SERVICE_RULES as R } from "./rules";
-import { EgressRule, NetworkPolicyArgs, WebServiceArgs, WebServiceSettings } from "./types";
+import { EgressRule, NetworkPolicyArgs, ResourceArgs, RolloutArgs, ShutdownArgs, WebServiceArgs, WebServiceSettings } from "./types";
 import { checkKafka } from "../kafka/rules";
 import { checkAutoscaling } from "./validate-autoscaling";
 import { checkDatabase } from "./validate-database";
@@ -31,6 +31,11 @@ const FIELDS = fieldsOf<WebServiceArgs>({
     kafka: true, delivery: true,
 });
 const NETWORK_POLICY_FIELDS = fieldsOf<NetworkPolicyArgs>({ ingressControllerNamespace: true, metricsNamespace: true, egress: true });
+const RESOURCE_FIELDS = fieldsOf<ResourceArgs>({
+    cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true, ephemeralStorageRequest: true, ephemeralStorageLimit: true,
+});
+const SHUTDOWN_FIELDS = fieldsOf<ShutdownArgs>({ preStopSleepSeconds: true, drainDelaySeconds: true, shutdownTimeoutSeconds: true });
+const ROLLOUT_FIELDS = fieldsOf<RolloutArgs>({ revisionHistoryLimit: true, maxSurge: true, maxUnavailable: true, timeoutSeconds: true });
 const EGRESS_FIELDS = fieldsOf<EgressRule>({ cidrs: true, namespaces: true, ports: true });
 
 /** What a production service lacks (empty when nothing): the rules the policy pack enforces too. */
@@ -70,8 +75,8 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
         checks.add("namespace", (n) => `a name to create (or ${n("createNamespace")} false to use another resource's namespace)`, "an Output");
     }
     checkAutoscaling(checks, args.autoscaling);
-    checkResources(checks, settings);
-    checkShutdownAndRollout(checks, settings);
+    checkResources(checks, settings, args.resources);
+    checkShutdownAndRollout(checks, settings, args);
     checks.check("logLevel", args.logLevel, R.logLevel);
     checks.check("servicePort", args.servicePort, R.port);
     checkEnv(checks, args);
@@ -79,7 +84,7 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     checkNetworkPolicy(checks, args.networkPolicy);
     checkObservability(checks, args);
     checkDatabase(checks, args.database);
-    checkDelivery(checks, args);
+    checkDelivery(checks, args, context);
     if (args.kafka !== undefined) {
         checkKafka(checks, "kafka", args.kafka, { partitionsRequired: false });
     }
@@ -102,7 +107,11 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
 }
 
 /** Each quantity valid, each request at most its limit, the limits above what the Go runtime and /tmp need. */
-export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">): void {
+/** `given` is the resources argument as passed: its unknown fields would otherwise fall back to the defaults unseen. */
+export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">, given: unknown): void {
+    if (given !== undefined) {
+        checks.fields("resources", given, RESOURCE_FIELDS, "resources");
+    }
     const r = settings.resources;
     const pairs = [
         { request: "cpuRequest", limit: "cpuLimit", rule: R.cpu, parse: parseCpu },
@@ -126,7 +135,14 @@ export function checkResources(checks: Checks, settings: Pick<WebServiceSettings
     floor("ephemeralStorageLimit", DEFAULTS.workload.tmpSizeLimit, "/tmp alone may hold that much; the kubelet evicts a pod above its limit");
 }
 
-function checkShutdownAndRollout(checks: Checks, settings: WebServiceSettings): void {
+function checkShutdownAndRollout(checks: Checks, settings: WebServiceSettings, args: Pick<WebServiceArgs, "shutdown" | "rollout">): void {
+    // As given: an unknown field would otherwise fall back to its default unseen.
+    if (args.shutdown !== undefined) {
+        checks.fields("shutdown", args.shutdown, SHUTDOWN_FIELDS, "shutdown settings");
+    }
+    if (args.rollout !== undefined) {
+        checks.fields("rollout", args.rollout, ROLLOUT_FIELDS, "rollout settings");
+    }
     const { shutdown, rollout } = settings;
     checks.check("shutdown.preStopSleepSeconds", shutdown.preStopSleepSeconds, R.preStopSleepSeconds);
     checks.check("shutdown.drainDelaySeconds", shutdown.drainDelaySeconds, R.drainDelaySeconds);

@@ -59,7 +59,7 @@ export function workerProblems(name: string, args: Omit<WorkerArgs, "provider" |
     if (max && typeof partitions === "number" && KAFKA_RULES.partitions.accepts(partitions) && settings.maxReplicas > partitions && !settings.allowIdleConsumers) {
         checks.add("maxReplicas", (n) => `at most the topic's ${n("kafka.partitions")} (${partitions}): a consumer group has no more busy members ` +
             `than partitions, and KEDA caps the count at ${partitions} without a word (or set ${n("allowIdleConsumers")} true for idle spares)`,
-        String(settings.maxReplicas));
+        args.maxReplicas === undefined ? `${settings.maxReplicas} (the default)` : String(settings.maxReplicas));
     }
     checks.check("lagThreshold", args.lagThreshold, WORKER_RULES.lagThreshold);
     checks.check("activationLagThreshold", args.activationLagThreshold, WORKER_RULES.activationLagThreshold);
@@ -70,7 +70,7 @@ export function workerProblems(name: string, args: Omit<WorkerArgs, "provider" |
     checks.check("drainTimeoutSeconds", args.drainTimeoutSeconds, WORKER_RULES.drainTimeoutSeconds);
     checks.check("readyTimeoutSeconds", args.readyTimeoutSeconds, WORKER_RULES.readyTimeoutSeconds);
     checks.check("rolloutTimeoutSeconds", args.rolloutTimeoutSeconds, WORKER_RULES.rolloutTimeoutSeconds);
-    checkResources(checks, settings);
+    checkResources(checks, settings, args.resources);
     checks.check("logLevel", args.logLevel, R.logLevel);
     checkEnv(checks, { env: args.env });
     for (const [variable, from] of Object.entries(WORKER_ENV)) {

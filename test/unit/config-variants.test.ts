@@ -81,7 +81,8 @@ describe("configuration variants under mocks", () => {
 
     it("a canary on the Gateway API: Flagger's Canary and gates, the ingress host as the route's, no Ingress or Service of its own", async () => {
         const run = await runProgram("variant", toEngineConfig({
-            ...GENERIC, autoscaling: "hpa", serviceMonitor: "true", ingressHost: "orders.example.com",
+            // Applied, not rendered: the release waits for Flagger's verdict on the cluster (rendering is refused).
+            ...GENERIC, renderYamlTo: undefined, kubeContext: "ci", autoscaling: "hpa", serviceMonitor: "true", ingressHost: "orders.example.com",
             delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" }, stepWeights: [10, 50, 100], stepIntervalSeconds: 30, gates: { maxP99LatencyMs: 500 } },
         }));
         assert.equal(run.error, undefined, run.error?.message);

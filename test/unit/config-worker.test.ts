@@ -57,6 +57,13 @@ describe("stack config: kafka and the worker", () => {
         ]);
     });
 
+    it("says the maxReplicas above the partitions is the default when the user set none", async () => {
+        assert.deepEqual(await problems({ kafka: { ...BASE.kafka, partitions: 3 }, worker: {} }), [
+            "worker.maxReplicas: expected at most the topic's kafka.partitions (3): a consumer group has no more busy members than partitions, " +
+            "and KEDA caps the count at 3 without a word (or set worker.allowIdleConsumers true for idle spares), got 6 (the default)",
+        ]);
+    });
+
     it("reports a kafka problem once, though the service and the worker both check it", async () => {
         assert.deepEqual(await problems({ kafka: { ...BASE.kafka, topic: "bad topic" } }), [
             "kafka.topic: expected a Kafka topic name (letters, digits, '.', '_' and '-', at most 249 characters), got \"bad topic\"",
@@ -87,6 +94,25 @@ describe("stack config: kafka and the worker", () => {
             "worker: expected unset unless kafka is set (the topic the worker consumes), got worker settings",
         ]);
         assert.deepEqual(await problems({ kafka: { ...BASE.kafka, partitions: undefined } }), ["kafka.partitions: expected an integer from 1 to 10000, got nothing"]);
+    });
+
+    it("refuses a password inside the kafka or database map (plaintext in the stack file), naming the secret key instead", async () => {
+        assert.deepEqual(await problems({ kafka: { ...BASE.kafka, password: "hunter2" }, kafkaPassword: undefined }), [
+            "kafka.password: expected unset (the password is the secret key kafkaPassword: pulumi config set --secret kafkaPassword …), got a value (not shown: it is secret)",
+            "kafkaPassword: expected the SASL password (a secret) with SCRAM-SHA-256, got nothing",
+        ]);
+        const database = { provider: "kubernetes", image: "127.0.0.1:5000/goship/postgres:15.20-0-deb12u1", storageSize: "1Gi", password: "hunter2" };
+        assert.deepEqual(await problems({ database, databasePassword: secretValue("Test-Database-Pw-0001") }), [
+            "database.password: expected unset (the password is the secret key databasePassword: pulumi config set --secret databasePassword …), got a value (not shown: it is secret)",
+        ]);
+    });
+
+    it("refuses a worker name that is not a string and unknown resources fields rather than falling back to the defaults", async () => {
+        assert.deepEqual(await problems({ worker: { name: 5, resources: { cpuRequests: "100m" } } }), [
+            "worker.name: expected a DNS label starting with a letter, at most 40 characters, got 5",
+            "worker.resources.cpuRequests: expected a field of resources (did you mean cpuRequest?): cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, " +
+            "ephemeralStorageLimit, got an unknown field",
+        ]);
     });
 
     it("the production shape in Pulumi.prod.yaml's comment is a valid stack: SASL over TLS, 3 to 24 pods on 24 partitions", async () => {

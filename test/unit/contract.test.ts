@@ -272,6 +272,13 @@ const CLASSES: Record<string, Case[]> = {
             config: { kubeContext: undefined, renderYamlTo: "/tmp/goship-render", imagePullSecret: "true", secretEnv: secretValue({ API_TOKEN: "t" }) },
             configExpect: ['renderYamlTo: expected a provider that applies manifests while secretEnv and imagePullSecret hold secret values (rendering writes their Secrets to files in plaintext), got one that renders to "/tmp/goship-render"'],
         },
+        {
+            name: "a canary rendered to files (its release would wait for a verdict on a cluster nothing was applied to)",
+            component: { webService: { autoscaling: { kind: "hpa" }, serviceMonitor: true, delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" } } }, renderYamlTo: "/tmp/goship-render" },
+            componentExpect: ['delivery.kind: expected rolling when rendering manifests (a canary release waits for Flagger\'s verdict on the cluster'],
+            config: { kubeContext: undefined, renderYamlTo: "/tmp/goship-render", autoscaling: "hpa", serviceMonitor: "true", delivery: { kind: "canary", gateway: { name: "goship", namespace: "traefik" } } },
+            configExpect: ['delivery.kind: expected rolling when rendering manifests (a canary release waits for Flagger\'s verdict on the cluster'],
+        },
     ],
 };
 

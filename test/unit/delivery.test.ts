@@ -5,6 +5,7 @@ import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { PRODUCTION_ANNOTATION } from "../../components/defaults";
+import { createKubernetesProvider } from "../../components/kubernetes-provider";
 import { WebService, WebServiceArgs } from "../../components/web-service";
 import { CANARY_QUERIES } from "../../components/web-service/metric-templates";
 import { ProgramRun, RecordedResource, ofType, runProgram, single } from "../helpers/mocks";
@@ -270,6 +271,19 @@ describe("WebService delivery: refused arguments", () => {
         assert.match(regex.error?.message ?? "", /delivery\.match\.header\.regex: expected an RE2 regular expression, got "\("/);
         const rolling = await deploy({ delivery: { kind: "rolling", stepWeights: [5] } as never });
         assert.match(rolling.error?.message ?? "", /delivery\.stepWeights: expected a field of a rolling delivery: kind, got an unknown field/);
+    });
+
+    it("refuses a canary on a provider that renders manifests: its verdict would wait on a cluster nothing was applied to", async () => {
+        const run = await runProgram("test", { config: {}, secretKeys: [] }, {
+            program: () => {
+                const provider = createKubernetesProvider("cluster", { renderYamlTo: "/tmp/goship-render" });
+                new WebService("orders", { provider, image: IMAGE, autoscaling: HPA, serviceMonitor: true, delivery: { kind: "canary", gateway: GATEWAY } });
+            },
+        });
+        assert.equal(run.error?.message, "WebService orders: invalid arguments (1 problem):\n" +
+            "  - delivery.kind: expected rolling when rendering manifests (a canary release waits for Flagger's verdict on the cluster, " +
+            "and rendering applies nothing), got \"canary\"");
+        assert.equal(ofType(run, CANARY).length, 0);
     });
 });
 

@@ -36,6 +36,22 @@ describe("WebService as a library", () => {
         assert.equal(ofType(run, "kubernetes:apps/v1:Deployment").length, 0, "nothing is created");
     });
 
+    it("refuses an unknown resources field or a resources that is not a map, which would otherwise leave the defaults", async () => {
+        const typo = await deploy({ image: IMAGE, resources: { memory: "256Mi" } as never });
+        assert.equal(typo.error?.message, "WebService orders: invalid arguments (1 problem):\n" +
+            "  - resources.memory: expected a field of resources: cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, " +
+            "ephemeralStorageLimit, got an unknown field");
+        const shape = await deploy({ image: IMAGE, resources: "small" as never });
+        assert.match(shape.error!.message, /\n {2}- resources: expected resources, got "small"/);
+    });
+
+    it("refuses unknown shutdown and rollout fields, which would otherwise leave the defaults", async () => {
+        const run = await deploy({ image: IMAGE, shutdown: { drainSeconds: 5 } as never, rollout: { timeoutSecond: 300 } as never });
+        assert.equal(run.error?.message, "WebService orders: invalid arguments (2 problems):\n" +
+            "  - shutdown.drainSeconds: expected a field of shutdown settings: preStopSleepSeconds, drainDelaySeconds, shutdownTimeoutSeconds, got an unknown field\n" +
+            "  - rollout.timeoutSecond: expected a field of rollout settings (did you mean timeoutSeconds?): revisionHistoryLimit, maxSurge, maxUnavailable, timeoutSeconds, got an unknown field");
+    });
+
     it("marks a production Deployment (not its pods) for the policy pack, which then passes it", async () => {
         const run = await deploy({ image: IMAGE, production: true, autoscaling: { kind: "none", replicas: 2 }, ingress: TLS_INGRESS, database: { connectionSecret: { name: "orders-database", key: "DATABASE_URL" } } });
         assert.equal(run.error, undefined);

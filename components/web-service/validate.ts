@@ -106,8 +106,10 @@ export function webServiceProblems(name: string, args: Omit<WebServiceArgs, "pro
     return checks.problems;
 }
 
-/** Each quantity valid, each request at most its limit, the limits above what the Go runtime and /tmp need. */
-/** `given` is the resources argument as passed: its unknown fields would otherwise fall back to the defaults unseen. */
+/**
+ * Each quantity valid, each request at most its limit, the limits above what the Go runtime and /tmp need. `given` is
+ * the resources argument as passed: its unknown fields would otherwise fall back to the defaults unseen.
+ */
 export function checkResources(checks: Checks, settings: Pick<WebServiceSettings, "resources">, given: unknown): void {
     if (given !== undefined) {
         checks.fields("resources", given, RESOURCE_FIELDS, "resources");

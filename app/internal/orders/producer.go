@@ -52,11 +52,27 @@ func NewProducer(cfg config.Kafka, timeout time.Duration, logger *slog.Logger) (
 // Produce writes o, keyed by its id, and waits for the acknowledgement, at
 // most the producer's timeout. Every failure wraps ErrUnavailable; the cause
 // is for the log.
+//
+// The wait, not the record, is what the timeout ends: with idempotent writes
+// franz-go fails neither a record already sent without an answer nor the
+// ones queued behind it (that would break the partition's sequence numbers),
+// so when the broker goes away mid-request ProduceSync would hold the
+// request until it is back. Such a record may still be written after the
+// 503; the client's retry with the same id is then a duplicate the worker
+// records once.
 func (p *Producer) Produce(ctx context.Context, o Order) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	record := &kgo.Record{Key: []byte(o.ID), Value: Encode(o)}
-	if err := p.client.ProduceSync(ctx, record).FirstErr(); err != nil {
+	done := make(chan error, 1) // buffered: a late outcome never blocks franz-go
+	p.client.Produce(ctx, record, func(_ *kgo.Record, err error) { done <- err })
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/goship/app/internal/config"
@@ -25,6 +26,7 @@ var ErrUnavailable = errors.New("the order queue is unavailable")
 // Producer writes orders to the topic. Safe for concurrent use.
 type Producer struct {
 	client  *kgo.Client
+	topic   string
 	timeout time.Duration
 }
 
@@ -46,7 +48,7 @@ func NewProducer(cfg config.Kafka, timeout time.Duration, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer: %w", err)
 	}
-	return &Producer{client: client, timeout: timeout}, nil
+	return &Producer{client: client, topic: cfg.Topic, timeout: timeout}, nil
 }
 
 // Produce writes o, keyed by its id, and waits for the acknowledgement, at
@@ -71,6 +73,13 @@ func (p *Producer) Produce(ctx context.Context, o Order) error {
 	case err = <-done:
 	case <-ctx.Done():
 		err = ctx.Err()
+	}
+	if errors.Is(err, kerr.UnknownTopicID) {
+		// The topic was deleted and created again (a broker whose storage was
+		// formatted anew: scripts/kafka/up.sh on a changed password). franz-go
+		// keeps failing the old topic id until the topic is purged; the next
+		// produce then adds it back with its new id.
+		p.client.PurgeTopicsFromProducing(p.topic)
 	}
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)

@@ -3,7 +3,10 @@ package orders_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -45,6 +48,45 @@ func TestProduceIsBoundedWhenTheBrokerGoesAway(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A broker that comes back with its topic created anew (fresh storage):
+// after the 503s of the records caught in the change, orders are accepted
+// again without restarting the API.
+func TestProduceResumesAfterTheTopicIsRecreated(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := cluster.ListenAddrs()[0]
+	producer, err := orders.NewProducer(config.Kafka{Brokers: []string{addr}, Topic: "orders"}, time.Second, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer producer.Close()
+	if err := producer.Produce(context.Background(), testOrder("before")); err != nil {
+		t.Fatalf("produce to the first broker: %v", err)
+	}
+	cluster.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	portNumber, _ := strconv.Atoi(port)
+	again, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(3, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+
+	deadline := time.Now().Add(15 * time.Second)
+	for i := 0; ; i++ {
+		err := producer.Produce(context.Background(), testOrder(fmt.Sprintf("after-%d", i)))
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, orders.ErrUnavailable) || time.Now().After(deadline) {
+			t.Fatalf("produce to the recreated topic: %v; want success within 15 s", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func testOrder(id string) orders.Order {

@@ -90,6 +90,8 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 		{`{"sku":"book","quantity":1000001}`, "", 400, "quantity must be an integer from 1 to 1000000"},
 		{`{"sku":"book","quantity":1.5}`, "", 400, "quantity must be a JSON number, got number 1.5"},
 		{`{"sku":"` + strings.Repeat("x", 65) + `","quantity":1}`, "", 400, "sku must be at most 64 bytes of UTF-8"},
+		{`{"sku":"bo\u0000ok","quantity":1}`, "", 400, "sku must not contain control characters"},
+		{`{"sku":"book\u001b[2J\n","quantity":1}`, "", 400, "sku must not contain control characters"},
 		{`{"id":"a b","sku":"book","quantity":1}`, "", 400, "id must be 1 to 64 letters, digits, '-' or '_'"},
 		{`{"id":"","sku":"","quantity":-1}`, "", 400, "sku is required; quantity must be an integer from 1 to 1000000"},
 		{`{"sku":"book","quantity":1}`, "no/slashes", 400, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'"},

@@ -292,11 +292,14 @@ func TestWorkerSkipsMalformedRecords(t *testing.T) {
 	p.produceRaw(t,
 		&kgo.Record{Key: []byte("junk"), Value: []byte("not json")},
 		&kgo.Record{Key: []byte("bad"), Value: []byte(`{"id":"bad","sku":"x","quantity":0,"created_at":"2026-12-03T09:00:00Z"}`)},
+		// PostgreSQL text cannot hold NUL: retried as a database error, it
+		// would hold the partition for ever.
+		&kgo.Record{Key: []byte("nul"), Value: []byte(`{"id":"nul","sku":"a\u0000b","quantity":1,"created_at":"2026-12-03T09:00:00Z"}`)},
 	)
 	p.produce(t, "good", 1)
 	first := p.startWorker(t, nil, 0, 5*time.Second)
-	waitFor(t, 30*time.Second, "1 order processed and 2 records failed", func() bool {
-		return first.metric(t, "goship_worker_messages_processed_total") == 1 && first.metric(t, "goship_worker_messages_failed_total") == 2
+	waitFor(t, 30*time.Second, "1 order processed and 3 records failed", func() bool {
+		return first.metric(t, "goship_worker_messages_processed_total") == 1 && first.metric(t, "goship_worker_messages_failed_total") == 3
 	})
 	if _, err := first.stop(t, 10*time.Second); err != nil {
 		t.Fatal(err)

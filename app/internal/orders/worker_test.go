@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -413,4 +415,31 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// A broker that comes back with the topic created anew (fresh storage): the
+// worker consumes the new topic rather than idling on the old one's id.
+func TestWorkerResumesAfterTheTopicIsRecreated(t *testing.T) {
+	p := newPipeline(t, 1)
+	first, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := first.ListenAddrs()[0]
+	p.kafka = config.Kafka{Brokers: []string{addr}, Topic: "orders", ConsumerGroup: "goship-orders"}
+	p.produce(t, "before", 1)
+	w := p.startWorker(t, nil, 0, 5*time.Second)
+	waitFor(t, 30*time.Second, "the first order processed", func() bool { return w.metric(t, "goship_worker_messages_processed_total") == 1 })
+	first.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	portNumber, _ := strconv.Atoi(port)
+	again, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	p.produce(t, "after", 1)
+	waitFor(t, 45*time.Second, "the order of the recreated topic processed", func() bool {
+		return w.metric(t, "goship_worker_messages_processed_total") == 2
+	})
 }

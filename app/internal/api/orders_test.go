@@ -117,6 +117,12 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 			t.Errorf("POST %.40s (key %q) = %d %s\nwant %d %q", tt.body, tt.key, rec.Code, rec.Body, tt.status, tt.message)
 		}
 	}
+	twice := jsonRequest(http.MethodPost, "/api/v1/orders", `{"sku":"book","quantity":1}`)
+	twice.Header.Add("Idempotency-Key", "k1")
+	twice.Header.Add("Idempotency-Key", "k2")
+	if rec := f.do(twice); rec.Code != 400 || !strings.Contains(rec.Body.String(), "give one Idempotency-Key header, not several") {
+		t.Errorf("two Idempotency-Key headers = %d %s, want 400", rec.Code, rec.Body)
+	}
 	if rec := f.do(withContentType(jsonRequest(http.MethodPost, "/api/v1/orders", `{}`), "text/plain")); rec.Code != 415 {
 		t.Errorf("text/plain body = %d %s, want 415", rec.Code, rec.Body)
 	}

@@ -443,3 +443,23 @@ func TestWorkerResumesAfterTheTopicIsRecreated(t *testing.T) {
 		return w.metric(t, "goship_worker_messages_processed_total") == 2
 	})
 }
+
+// SIGTERM while the broker is gone: the drain's commit and leave fail, but
+// within the drain timeout, so Kubernetes never has to SIGKILL the worker.
+func TestWorkerStopsWithinTheDrainTimeoutWithTheBrokerGone(t *testing.T) {
+	p := newPipeline(t, 1)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.kafka = config.Kafka{Brokers: cluster.ListenAddrs(), Topic: "orders", ConsumerGroup: "goship-orders"}
+	p.produce(t, "before", 1)
+	const drain = 3 * time.Second
+	w := p.startWorker(t, nil, 0, drain)
+	waitFor(t, 30*time.Second, "the order processed", func() bool { return w.metric(t, "goship_worker_messages_processed_total") == 1 })
+	cluster.Close()
+	time.Sleep(500 * time.Millisecond)
+	if took, _ := w.stop(t, drain+2*time.Second); took > drain+time.Second {
+		t.Errorf("the drain took %s, want within the %s drain timeout", took, drain)
+	}
+}

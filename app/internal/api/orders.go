@@ -57,6 +57,9 @@ func (h orderHandlers) create(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	var problems []string // every one at once, as for users
 	switch {
+	case len(c.Request.Header.Values("Idempotency-Key")) > 1:
+		// Which one a proxy or Gin would pick is arbitrary: no guess at the order's id.
+		problems = append(problems, "give one Idempotency-Key header, not several")
 	case key == "":
 	case in.ID != "" && in.ID != key:
 		problems = append(problems, "id and the Idempotency-Key header differ; give one, or the same value in both")

@@ -88,8 +88,13 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 		{`{"quantity":1}`, "", 400, "sku is required"},
 		{`{"sku":"book","quantity":0}`, "", 400, "quantity must be an integer from 1 to 1000000"},
 		{`{"sku":"book","quantity":1000001}`, "", 400, "quantity must be an integer from 1 to 1000000"},
-		{`{"sku":"book","quantity":1.5}`, "", 400, "quantity must be a JSON number, got number 1.5"},
+		{`{"sku":"book","quantity":1.5}`, "", 400, "quantity must be a JSON integer, got number 1.5"},
+		{`{"sku":"book","quantity":1e2}`, "", 400, "quantity must be a JSON integer, got number 1e2"},
+		{`{"sku":"book","quantity":"2"}`, "", 400, "quantity must be a JSON integer, got string"},
+		{`{"sku":"book","quantity":99999999999999999999}`, "", 400, "quantity must be a JSON integer, got number 99999999999999999999"},
 		{`{"sku":"` + strings.Repeat("x", 65) + `","quantity":1}`, "", 400, "sku must be at most 64 bytes of UTF-8"},
+		{`{"sku":"bo\u0000ok","quantity":1}`, "", 400, "sku must not contain control characters"},
+		{`{"sku":"book\u001b[2J\n","quantity":1}`, "", 400, "sku must not contain control characters"},
 		{`{"id":"a b","sku":"book","quantity":1}`, "", 400, "id must be 1 to 64 letters, digits, '-' or '_'"},
 		{`{"id":"","sku":"","quantity":-1}`, "", 400, "sku is required; quantity must be an integer from 1 to 1000000"},
 		{`{"sku":"book","quantity":1}`, "no/slashes", 400, "the Idempotency-Key header must be 1 to 64 letters, digits, '-' or '_'"},
@@ -111,6 +116,12 @@ func TestCreateOrderRejectsBadInput(t *testing.T) {
 		if rec.Code != tt.status || json.Unmarshal(rec.Body.Bytes(), &got) != nil || got.Error.Message != tt.message {
 			t.Errorf("POST %.40s (key %q) = %d %s\nwant %d %q", tt.body, tt.key, rec.Code, rec.Body, tt.status, tt.message)
 		}
+	}
+	twice := jsonRequest(http.MethodPost, "/api/v1/orders", `{"sku":"book","quantity":1}`)
+	twice.Header.Add("Idempotency-Key", "k1")
+	twice.Header.Add("Idempotency-Key", "k2")
+	if rec := f.do(twice); rec.Code != 400 || !strings.Contains(rec.Body.String(), "give one Idempotency-Key header, not several") {
+		t.Errorf("two Idempotency-Key headers = %d %s, want 400", rec.Code, rec.Body)
 	}
 	if rec := f.do(withContentType(jsonRequest(http.MethodPost, "/api/v1/orders", `{}`), "text/plain")); rec.Code != 415 {
 		t.Errorf("text/plain body = %d %s, want 415", rec.Code, rec.Body)

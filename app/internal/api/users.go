@@ -364,6 +364,10 @@ func jsonTypeOf(t reflect.Type) string {
 		return "array"
 	case reflect.Map, reflect.Struct:
 		return "object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		// Not "number": 1.5 or 1e2 is one, and "must be a number, got number" says nothing.
+		return "integer"
 	default:
 		return "number"
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,6 +51,10 @@ func (o Order) Problems() []string {
 		problems = append(problems, "sku is required")
 	case len(o.SKU) > MaxSKULength || !utf8.ValidString(o.SKU):
 		problems = append(problems, fmt.Sprintf("sku must be at most %d bytes of UTF-8", MaxSKULength))
+	case strings.IndexFunc(o.SKU, unicode.IsControl) >= 0:
+		// NUL above all: PostgreSQL text cannot store it, so the worker would
+		// retry the record as a database error for ever, holding its partition.
+		problems = append(problems, "sku must not contain control characters")
 	}
 	if o.Quantity < 1 || o.Quantity > MaxQuantity {
 		problems = append(problems, fmt.Sprintf("quantity must be an integer from 1 to %d", MaxQuantity))

@@ -21,6 +21,8 @@ func TestDecodeRefusesWhatIsNotAnOrder(t *testing.T) {
 		{"a", "not json"},
 		{"a", `{"id":"a","sku":"book","quantity":0,"created_at":"2026-12-03T09:00:00Z"}`},
 		{"a", `{"id":"a","sku":"book","quantity":1}`},
+		{"a", `{"id":"a","sku":"bo\u0000ok","quantity":1,"created_at":"2026-12-03T09:00:00Z"}`},
+		{"a", `{"id":"a","sku":"book\n","quantity":1,"created_at":"2026-12-03T09:00:00Z"}`},
 		{"a", `{"id":"a","sku":"book","quantity":1,"created_at":"2026-12-03T09:00:00Z","extra":1}`},
 		{"b", valid},
 		{"", valid},

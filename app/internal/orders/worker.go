@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/goship/app/internal/config"
@@ -147,7 +148,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		if fetches.IsClientClosed() {
 			break
 		}
+		recreated := false
 		fetches.EachError(func(topic string, partition int32, err error) {
+			recreated = recreated || errors.Is(err, kerr.UnknownTopicID)
 			if !errors.Is(err, context.Canceled) {
 				w.opts.Logger.Warn("worker: fetch failed", slog.String("topic", topic), slog.Int("partition", int(partition)),
 					slog.String("error", err.Error()))
@@ -155,6 +158,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		})
 		w.process(ctx, processCtx, fetches)
 		w.client.AllowRebalance()
+		if recreated {
+			w.resubscribe()
+		}
 	}
 
 	w.opts.Logger.Info("worker: draining: committing and leaving the group", slog.String("timeout", w.opts.DrainTimeout.String()))
@@ -175,6 +181,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.client.Close()
 	return err
+}
+
+// resubscribe follows a topic that was deleted and created again (a broker
+// whose storage was formatted anew): franz-go never adopts the new topic id
+// and fails fetches with UNKNOWN_TOPIC_ID for ever, so without this the
+// worker would stay in its group consuming nothing. Purging the topic and
+// adding it back makes the group assign the new topic's partitions.
+func (w *Worker) resubscribe() {
+	w.opts.Logger.Warn("worker: the topic was created anew; subscribing to it again", slog.String("topic", w.opts.Kafka.Topic))
+	w.client.PurgeTopicsFromConsuming(w.opts.Kafka.Topic)
+	w.client.AddConsumeTopics(w.opts.Kafka.Topic)
 }
 
 // process handles a poll's records in order. After ctx ends it finishes the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -292,11 +294,14 @@ func TestWorkerSkipsMalformedRecords(t *testing.T) {
 	p.produceRaw(t,
 		&kgo.Record{Key: []byte("junk"), Value: []byte("not json")},
 		&kgo.Record{Key: []byte("bad"), Value: []byte(`{"id":"bad","sku":"x","quantity":0,"created_at":"2026-12-03T09:00:00Z"}`)},
+		// PostgreSQL text cannot hold NUL: retried as a database error, it
+		// would hold the partition for ever.
+		&kgo.Record{Key: []byte("nul"), Value: []byte(`{"id":"nul","sku":"a\u0000b","quantity":1,"created_at":"2026-12-03T09:00:00Z"}`)},
 	)
 	p.produce(t, "good", 1)
 	first := p.startWorker(t, nil, 0, 5*time.Second)
-	waitFor(t, 30*time.Second, "1 order processed and 2 records failed", func() bool {
-		return first.metric(t, "goship_worker_messages_processed_total") == 1 && first.metric(t, "goship_worker_messages_failed_total") == 2
+	waitFor(t, 30*time.Second, "1 order processed and 3 records failed", func() bool {
+		return first.metric(t, "goship_worker_messages_processed_total") == 1 && first.metric(t, "goship_worker_messages_failed_total") == 3
 	})
 	if _, err := first.stop(t, 10*time.Second); err != nil {
 		t.Fatal(err)
@@ -410,4 +415,51 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// A broker that comes back with the topic created anew (fresh storage): the
+// worker consumes the new topic rather than idling on the old one's id.
+func TestWorkerResumesAfterTheTopicIsRecreated(t *testing.T) {
+	p := newPipeline(t, 1)
+	first, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := first.ListenAddrs()[0]
+	p.kafka = config.Kafka{Brokers: []string{addr}, Topic: "orders", ConsumerGroup: "goship-orders"}
+	p.produce(t, "before", 1)
+	w := p.startWorker(t, nil, 0, 5*time.Second)
+	waitFor(t, 30*time.Second, "the first order processed", func() bool { return w.metric(t, "goship_worker_messages_processed_total") == 1 })
+	first.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	portNumber, _ := strconv.Atoi(port)
+	again, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	p.produce(t, "after", 1)
+	waitFor(t, 45*time.Second, "the order of the recreated topic processed", func() bool {
+		return w.metric(t, "goship_worker_messages_processed_total") == 2
+	})
+}
+
+// SIGTERM while the broker is gone: the drain's commit and leave fail, but
+// within the drain timeout, so Kubernetes never has to SIGKILL the worker.
+func TestWorkerStopsWithinTheDrainTimeoutWithTheBrokerGone(t *testing.T) {
+	p := newPipeline(t, 1)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.kafka = config.Kafka{Brokers: cluster.ListenAddrs(), Topic: "orders", ConsumerGroup: "goship-orders"}
+	p.produce(t, "before", 1)
+	const drain = 3 * time.Second
+	w := p.startWorker(t, nil, 0, drain)
+	waitFor(t, 30*time.Second, "the order processed", func() bool { return w.metric(t, "goship_worker_messages_processed_total") == 1 })
+	cluster.Close()
+	time.Sleep(500 * time.Millisecond)
+	if took, _ := w.stop(t, drain+2*time.Second); took > drain+time.Second {
+		t.Errorf("the drain took %s, want within the %s drain timeout", took, drain)
+	}
 }

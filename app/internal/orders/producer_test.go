@@ -68,13 +68,7 @@ func TestProduceResumesAfterTheTopicIsRecreated(t *testing.T) {
 		t.Fatalf("produce to the first broker: %v", err)
 	}
 	cluster.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	portNumber, _ := strconv.Atoi(port)
-	again, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(3, "orders"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
+	defer recreatedCluster(t, addr, 3).Close()
 
 	deadline := time.Now().Add(15 * time.Second)
 	for i := 0; ; i++ {
@@ -91,4 +85,17 @@ func TestProduceResumesAfterTheTopicIsRecreated(t *testing.T) {
 
 func testOrder(id string) orders.Order {
 	return orders.Order{ID: id, SKU: "book", Quantity: 1, CreatedAt: time.Now().UTC()}
+}
+
+// recreatedCluster is a new broker on the closed one's address with topic
+// orders created anew (new topic id), as a broker whose storage was formatted.
+func recreatedCluster(t *testing.T, addr string, partitions int32) *kfake.Cluster {
+	t.Helper()
+	_, port, _ := net.SplitHostPort(addr)
+	portNumber, _ := strconv.Atoi(port)
+	cluster, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(partitions, "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cluster
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -431,13 +429,7 @@ func TestWorkerResumesAfterTheTopicIsRecreated(t *testing.T) {
 	w := p.startWorker(t, nil, 0, 5*time.Second)
 	waitFor(t, 30*time.Second, "the first order processed", func() bool { return w.metric(t, "goship_worker_messages_processed_total") == 1 })
 	first.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	portNumber, _ := strconv.Atoi(port)
-	again, err := kfake.NewCluster(kfake.Ports(portNumber), kfake.SeedTopics(1, "orders"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
+	defer recreatedCluster(t, addr, 1).Close()
 	p.produce(t, "after", 1)
 	waitFor(t, 45*time.Second, "the order of the recreated topic processed", func() bool {
 		return w.metric(t, "goship_worker_messages_processed_total") == 2
